@@ -1,0 +1,74 @@
+"""Event: one row per thing that happened. Never updated, never deleted (except DSGVO erasure)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a logged event."""
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("events are append-only")
+
+    def for_case(self, case_id: int) -> EventQuerySet:
+        return self.filter(case_id=case_id)
+
+    def for_customer(self, customer_id: int) -> EventQuerySet:
+        return self.filter(customer_id=customer_id)
+
+
+class Event(models.Model):
+    class ActorKind(models.TextChoices):
+        USER = "user", _("Benutzer")
+        CUSTOMER = "customer", _("Kunde")
+        SYSTEM = "system", _("System")
+        API = "api", _("API")
+
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    kind = models.CharField(_("Art"), max_length=80, db_index=True)
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Benutzer"),
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(_("Kanal"), max_length=32, blank=True)
+    # Ids, not foreign keys: events sit below every app and must survive a merged case.
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[EventQuerySet] = EventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("Ereignis")
+        verbose_name_plural = _("Ereignisse")
+        indexes = [models.Index(fields=["kind", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_erasure", False):
+            raise AppendOnlyError("events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("events are append-only")
