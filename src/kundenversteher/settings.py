@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "channels",
     "kundenversteher.lib",
     "kundenversteher.events",
+    "kundenversteher.privacy",
+    "kundenversteher.customers",
+    "kundenversteher.cases",
+    "kundenversteher.api",
+    "kundenversteher.workspace",
     "kundenversteher.apps.ProjectConfig",
 ]
 
