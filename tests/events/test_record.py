@@ -1,0 +1,39 @@
+import pytest
+from django.db import transaction
+
+from kundenversteher.events.models import AppendOnlyError, Event
+from kundenversteher.events.services import record
+
+
+def test_record_appends_an_event_with_payload(db):
+    event = record("case.created", case_id=7, customer_id=3, channel="email", data={"x": 1})
+
+    stored = Event.objects.get(id=event.id)
+    assert (stored.kind, stored.case_id, stored.customer_id, stored.channel) == (
+        "case.created", 7, 3, "email",
+    )
+    assert stored.payload == {"x": 1}
+    assert stored.actor_kind == Event.ActorKind.SYSTEM
+
+
+def test_events_cannot_be_changed_or_deleted(db):
+    event = record("case.created", case_id=1)
+
+    event.kind = "tampered"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        Event.objects.filter(id=event.id).update(kind="x")
+    with pytest.raises(AppendOnlyError):
+        Event.objects.all().delete()
+    assert Event.objects.get(id=event.id).kind == "case.created"
+
+
+def test_a_rolled_back_action_leaves_no_event(db):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record("case.created", case_id=1)
+        raise RuntimeError("boom")
+
+    assert not Event.objects.exists()
