@@ -9,6 +9,6 @@ class ProjectConfig(AppConfig):
     verbose_name = "Kundenversteher"
 
     def ready(self) -> None:
-        from kundenversteher import wiring  # noqa: PLC0415 - composition root, loaded at start
+        from kundenversteher import wiring
 
         wiring.install()

@@ -7,6 +7,7 @@ channel layer, no outbound network. Every variable is documented in ``docs/opera
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +26,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database and media l
 
 DEBUG = env_bool("KV_DEBUG", default=False)
 # A fixed development key only when DEBUG is on; production must set KV_SECRET_KEY(_FILE).
-SECRET_KEY = env_secret(
-    "KV_SECRET_KEY", default="dev-insecure-key-change-me" if DEBUG else None
-)
+SECRET_KEY = env_secret("KV_SECRET_KEY", default="dev-insecure-key-change-me" if DEBUG else None)
 ALLOWED_HOSTS = env_list("KV_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("KV_CSRF_TRUSTED_ORIGINS", default=[])
 BASE_URL = env_str("KV_BASE_URL", default="http://127.0.0.1:8000")
@@ -91,7 +90,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work: Django's tasks API (django-tasks backport) on the database backend.
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default", "periodic"],
@@ -100,7 +99,9 @@ TASKS = {
 if env_bool("KV_TASKS_IMMEDIATE", default=False):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
 if redis_url := env_str("KV_REDIS_URL", default=""):
     CHANNEL_LAYERS = {
         "default": {

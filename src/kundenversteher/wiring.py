@@ -1,6 +1,7 @@
-"""Composition root: which task reacts to which event, which app provides privacy export/erase.
+"""Composition root: which task reacts to which event, which jobs run periodically, which apps
+provide privacy export/erasure.
 
-Lower apps never name higher ones; they record events and this table says who reacts.
+Lower apps never name higher ones; they record events and this module says who reacts.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from typing import Any
 from django_tasks.base import Task
 
 from kundenversteher.events.services import register_reactions
+from kundenversteher.lib.periodic import PeriodicSpec
 
 REACTIONS: dict[str, list[Task[Any, Any]]] = {}
+
+PERIODIC_JOBS: list[PeriodicSpec] = []
 
 
 def install() -> None:

@@ -10,7 +10,10 @@ def test_record_appends_an_event_with_payload(db):
 
     stored = Event.objects.get(id=event.id)
     assert (stored.kind, stored.case_id, stored.customer_id, stored.channel) == (
-        "case.created", 7, 3, "email",
+        "case.created",
+        7,
+        3,
+        "email",
     )
     assert stored.payload == {"x": 1}
     assert stored.actor_kind == Event.ActorKind.SYSTEM
@@ -32,8 +35,12 @@ def test_events_cannot_be_changed_or_deleted(db):
 
 
 def test_a_rolled_back_action_leaves_no_event(db):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record("case.created", case_id=1)
-        raise RuntimeError("boom")
+    def failing_action() -> None:
+        with transaction.atomic():
+            record("case.created", case_id=1)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_action()
 
     assert not Event.objects.exists()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 _REACTIONS: dict[str, list[Task[Any, Any]]] = {}
 
 
-def register_reactions(table: dict[str, Iterable[Task[Any, Any]]]) -> None:
+def register_reactions(table: Mapping[str, Iterable[Task[Any, Any]]]) -> None:
     """Install the event → tasks table (called once by ``wiring.install``)."""
     _REACTIONS.clear()
     for kind, tasks in table.items():

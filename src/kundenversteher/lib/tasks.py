@@ -38,8 +38,9 @@ def enqueue_on_commit(task_obj: Task[Any, Any], *args: Any, **kwargs: Any) -> No
 
 def backoff_seconds(attempt: int, *, base: float, cap: float = 3600.0) -> float:
     """Exponential backoff with ±20 % jitter so retries of a burst do not stampede."""
-    delay = min(cap, base * (2 ** (attempt - 1)))
-    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+    delay: float = min(cap, base * 2.0 ** (attempt - 1))
+    jitter = random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+    return delay * jitter
 
 
 def durable_task(
@@ -66,9 +67,7 @@ def durable_task(
                 raise
             except Exception as exc:
                 if attempt >= max_attempts:
-                    logger.exception(
-                        "task %s failed after %d attempts", func.__qualname__, attempt
-                    )
+                    logger.exception("task %s failed after %d attempts", func.__qualname__, attempt)
                     raise
                 delay = backoff_seconds(attempt, base=base_delay_seconds)
                 run_after = timezone.now() + timedelta(seconds=delay)
@@ -77,7 +76,11 @@ def durable_task(
                 )
                 logger.warning(
                     "task %s attempt %d/%d failed (%s); retry in %.0fs",
-                    func.__qualname__, attempt, max_attempts, exc, delay,
+                    func.__qualname__,
+                    attempt,
+                    max_attempts,
+                    exc,
+                    delay,
                 )
                 return {
                     "status": "retry_scheduled",
@@ -86,9 +89,9 @@ def durable_task(
                     "error": f"{type(exc).__name__}: {exc}",
                 }
 
-        task_obj: Task[P, T | dict[str, Any]] = task(
-            queue_name=queue_name, priority=priority
-        )(runner)  # type: ignore[arg-type]
+        task_obj: Task[P, T | dict[str, Any]] = task(queue_name=queue_name, priority=priority)(
+            runner
+        )
         return task_obj
 
     return decorator

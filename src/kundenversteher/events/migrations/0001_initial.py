@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,26 +14,54 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='Zeitpunkt')),
-                ('kind', models.CharField(db_index=True, max_length=80, verbose_name='Art')),
-                ('actor_kind', models.CharField(choices=[('user', 'Benutzer'), ('customer', 'Kunde'), ('system', 'System'), ('api', 'API')], max_length=16)),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('channel', models.CharField(blank=True, max_length=32, verbose_name='Kanal')),
-                ('case_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('customer_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('subject_type', models.CharField(blank=True, max_length=60)),
-                ('subject_id', models.CharField(blank=True, max_length=64)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Benutzer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="Zeitpunkt")),
+                ("kind", models.CharField(db_index=True, max_length=80, verbose_name="Art")),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("user", "Benutzer"),
+                            ("customer", "Kunde"),
+                            ("system", "System"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("channel", models.CharField(blank=True, max_length=32, verbose_name="Kanal")),
+                ("case_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("customer_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("subject_type", models.CharField(blank=True, max_length=60)),
+                ("subject_id", models.CharField(blank=True, max_length=64)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Benutzer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Ereignis',
-                'verbose_name_plural': 'Ereignisse',
-                'ordering': ['occurred_at', 'id'],
-                'indexes': [models.Index(fields=['kind', 'occurred_at'], name='events_even_kind_9e17ea_idx')],
+                "verbose_name": "Ereignis",
+                "verbose_name_plural": "Ereignisse",
+                "ordering": ["occurred_at", "id"],
+                "indexes": [
+                    models.Index(fields=["kind", "occurred_at"], name="events_even_kind_9e17ea_idx")
+                ],
             },
         ),
     ]
