@@ -15,7 +15,11 @@ from kundenversteher.lib.periodic import PeriodicSpec
 
 REACTIONS: dict[str, list[Task[Any, Any]]] = {}
 
-PERIODIC_JOBS: list[PeriodicSpec] = []
+PERIODIC_JOBS: list[PeriodicSpec] = [
+    PeriodicSpec(
+        "lib.recover_stale_tasks", "kundenversteher.lib.tasks.recover_stale_tasks_task", 300
+    ),
+]
 
 
 def install() -> None:

@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from kundenversteher.lib.models import PeriodicJob
 from kundenversteher.lib.periodic import PeriodicSpec, enqueue_due_jobs, ensure_periodic_jobs
-from kundenversteher.lib.tasks import backoff_seconds, enqueue_on_commit
+from kundenversteher.lib.tasks import backoff_seconds, enqueue_on_commit, recover_stale_tasks
 from tests.lib import sample_tasks
 
 
@@ -91,3 +91,32 @@ def test_ensure_periodic_jobs_keeps_the_schedule_of_existing_jobs(db):
     ensure_periodic_jobs([spec], now=now + timedelta(seconds=5))
 
     assert PeriodicJob.objects.get(name="tick").next_run_at == now + timedelta(seconds=60)
+
+
+def test_a_task_left_running_by_a_killed_worker_is_requeued_and_run(transactional_db):
+    cache.clear()
+    cache.set("ticks", 0)
+    sample_tasks.tick.enqueue()
+    # Simulate a worker that claimed the task and was killed with SIGKILL an hour ago.
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=1))
+
+    assert recover_stale_tasks(older_than=timedelta(minutes=30)) == 1
+    run_worker()
+
+    assert statuses() == ["SUCCESSFUL"]
+    assert cache.get("ticks") == 1
+
+
+def test_a_recently_started_task_is_left_alone(transactional_db):
+    sample_tasks.tick.enqueue()
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
+
+    assert recover_stale_tasks(older_than=timedelta(minutes=30)) == 0
+
+
+def test_the_worker_in_batch_mode_runs_due_periodic_jobs_and_exits(transactional_db):
+    call_command("kv_worker", "--batch", "--interval", "0")
+
+    job = PeriodicJob.objects.get(name="lib.recover_stale_tasks")
+    assert job.last_enqueued_at is not None
+    assert statuses() == ["SUCCESSFUL"]

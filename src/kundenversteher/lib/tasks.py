@@ -95,3 +95,26 @@ def durable_task(
         return task_obj
 
     return decorator
+
+
+def recover_stale_tasks(*, older_than: timedelta) -> int:
+    """Put tasks whose worker died mid-run (SIGKILL, power loss) back into the queue.
+
+    A task result that has been RUNNING for longer than ``older_than`` is made READY again; tasks
+    are idempotent, so running one a second time after a lost worker is safe. Returns the count.
+    """
+    # Imported here: lib.tasks is imported by apps before the app registry is ready.
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - older_than
+    stale = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
+    count = stale.update(status="READY", started_at=None)
+    if count:
+        logger.warning("re-queued %d task(s) whose worker was lost", count)
+    return count
+
+
+@task(queue_name="default")
+def recover_stale_tasks_task() -> int:
+    """Periodic: re-queue tasks stuck in RUNNING for more than 30 minutes."""
+    return recover_stale_tasks(older_than=timedelta(minutes=30))
