@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import holidays
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from kundenversteher.customers.errors import CustomerNotFoundError
 from kundenversteher.customers.identity import try_normalise
@@ -162,7 +162,7 @@ def _device_info(device: Device, language: str = "de") -> DeviceInfo:
     )
 
 
-def _lines_prefetch() -> Prefetch[OrderLine]:
+def _lines_prefetch() -> Prefetch[str, QuerySet[OrderLine], str]:
     return Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
 
 

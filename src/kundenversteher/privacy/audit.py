@@ -84,7 +84,7 @@ def record_audit(
     """Append one entry. ``model`` is the ``app_label.model_name`` label."""
     user = actor if isinstance(actor, AbstractBaseUser) else None
     return AuditEntry.objects.create(
-        actor=user,
+        actor=user,  # type: ignore[misc]  # stubs know only the concrete User model
         actor_label=user.get_username() if user is not None else "",
         model=model,
         object_id=str(object_id),
