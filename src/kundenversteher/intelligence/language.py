@@ -1,0 +1,125 @@
+"""Language identification: "de", "en" or "other", with confidence and a ``mixed`` flag.
+
+Chosen: py3langid (measured here: ~0.13 ms for a 450-character mail, one-off model load ~0.7 s)
+over lingua (~0.16 ms per call, but it calls one-word texts such as "ok" Polish with high
+confidence). The identifier is restricted to a set of languages customers of a German company
+plausibly write in, so that "other" is a real answer for French, Turkish or Polish mail, while
+noise languages (Latin, Volapük …) cannot win on short texts. The model loads lazily on first use,
+never at import, and is configured on our own ``LanguageIdentifier`` instance rather than the
+module-global one of py3langid.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from kundenversteher.intelligence.types import LanguageResult
+
+# Languages py3langid may answer with. Everything outside the configured ones is reported "other".
+CANDIDATE_LANGUAGES: tuple[str, ...] = (
+    "de", "en", "fr", "it", "es", "pt", "nl", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "sr",
+    "bg", "ru", "uk", "tr", "ar", "fa", "el", "da", "sv", "no", "fi", "lt", "lv", "et", "sq",
+    "zh", "ja", "ko", "vi",
+)  # fmt: skip
+
+MIN_CONFIDENT_LETTERS = 12  # below this many letters the guess is weak ("ok", "Danke!", "👍")
+_LOW_CONFIDENCE = 0.3
+SAMPLE_CHARS = 1000
+
+_lock = threading.Lock()
+_identifier: LanguageIdentifier | None = None
+_GERMAN_WORDS = re.compile(
+    r"\b(?:ich|und|nicht|ist|bitte|Sie|mit|meine[nm]?|noch|wir|das|die|der|leider|habe)\b"
+)
+_ENGLISH_WORDS = re.compile(
+    r"\b(?:I|the|and|is|not|please|you|with|my|have|still|we|this|was|thanks)\b"
+)
+_SEGMENTS = re.compile(r"[^\n.!?,;]+")
+
+
+def _get_identifier() -> LanguageIdentifier:
+    global _identifier
+    if _identifier is None:
+        with _lock:
+            if _identifier is None:
+                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                identifier.set_languages(list(CANDIDATE_LANGUAGES))
+                _identifier = identifier
+    return _identifier
+
+
+def warm_up() -> None:
+    """Load the model now (a worker calls this at start-up so the first message is not slow)."""
+    _get_identifier()
+
+
+def _letters(text: str, *, enough: int = 1_000_000) -> int:
+    count = 0
+    for char in text:
+        if char.isalpha():
+            count += 1
+            if count >= enough:
+                break
+    return count
+
+
+def _classify(text: str) -> tuple[str, float]:
+    # All-caps shouting is rare in the training data; lower-case keeps the n-grams familiar.
+    sample = text.lower() if text.isupper() else text
+    code, probability = _get_identifier().classify(sample)
+    return str(code), float(probability)
+
+
+def detect_language(
+    text: str, *, languages: tuple[str, ...] = ("de", "en"), default: str | None = None
+) -> LanguageResult:
+    """Identify the language of ``text``; short or letter-free text gets ``default`` with low
+    confidence (the tenant's first language unless told otherwise)."""
+    fallback = default or (languages[0] if languages else "other")
+    letters = _letters(text, enough=3 * MIN_CONFIDENT_LETTERS)
+    if letters == 0:
+        return LanguageResult(code=fallback, confidence=0.0)
+    # The first 1,000 characters decide; quoted history and signatures further down add noise.
+    code, probability = _classify(text[:SAMPLE_CHARS])
+    if letters < MIN_CONFIDENT_LETTERS:
+        # A short German "Danke!" scores only ~0.3; keep a configured guess, cap its confidence.
+        if code in languages:
+            return LanguageResult(code=code, confidence=min(probability, _LOW_CONFIDENCE))
+        return LanguageResult(code=fallback, confidence=min(probability, _LOW_CONFIDENCE) / 2)
+    if code not in languages and probability < 0.5 and letters < 3 * MIN_CONFIDENT_LETTERS:
+        # "DANKE!!! SUPER SERVICE": too little text to call it a foreign language.
+        return LanguageResult(code=fallback, confidence=round(probability / 2, 4))
+    result_code = code if code in languages else "other"
+    # Sentence-level checks cost a second pass; pay it only when common function words of both
+    # German and English occur.
+    mixed = _maybe_mixed(text) and _is_mixed(text[:SAMPLE_CHARS], languages)
+    return LanguageResult(code=result_code, confidence=round(probability, 4), mixed=mixed)
+
+
+def _maybe_mixed(text: str) -> bool:
+    sample = text[:SAMPLE_CHARS]
+    german, english = len(_GERMAN_WORDS.findall(sample)), len(_ENGLISH_WORDS.findall(sample))
+    return german >= 1 and english >= 1 and german + english >= 3
+
+
+def _is_mixed(text: str, languages: tuple[str, ...]) -> bool:
+    """True when sentences in two different configured languages each carry real text."""
+    seen: set[str] = set()
+    for segment in _SEGMENTS.findall(text):
+        if _letters(segment) < 12:
+            continue
+        code, probability = _classify(segment)
+        if code in languages and probability >= 0.9:
+            seen.add(code)
+            if len(seen) > 1:
+                return True
+    return False
+
+
+def detect_languages(
+    texts: list[str], *, languages: tuple[str, ...] = ("de", "en")
+) -> list[LanguageResult]:
+    return [detect_language(t, languages=languages) for t in texts]
