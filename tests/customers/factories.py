@@ -94,7 +94,9 @@ def make_order(
     ordered_at: datetime | None = None,
     promised_date: date | None = None,
 ) -> Order:
-    product = product or make_product(sku=f"SKU-{number}")
+    if product is None:
+        existing = Product.objects.filter(sku="WP-AIR-8").first()
+        product = existing or make_product("WP-AIR-8")
     return services.create_order(
         customer_id=customer.id,
         number=number,
