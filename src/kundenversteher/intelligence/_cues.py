@@ -9,16 +9,15 @@ bucket, so bucketing never loses a match.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - older Pythons are not supported by the project
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+# The public aliases sre_parse/sre_constants warn on import since 3.11; the project is 3.11-only.
+_c: Any = importlib.import_module("re._constants")
+_p: Any = importlib.import_module("re._parser")
 
 _ANY = None  # "could start with anything"
 _WORD = re.compile(r"\w+")
@@ -82,7 +81,8 @@ class CueMatcher:
         self._labels: dict[str, str] = {}
         self._buckets: dict[str, re.Pattern[str]] = {}
         for key, entries in buckets.items():
-            self._buckets[key] = self._compile(sorted(entries + wildcard))
+            if key is not None:
+                self._buckets[key] = self._compile(sorted(entries + wildcard))
         self._wildcard = self._compile(sorted(wildcard)) if wildcard else None
 
     def _compile(self, entries: list[tuple[int, str, str]]) -> re.Pattern[str]:

@@ -118,8 +118,12 @@ def _rule_parts(
         warnings.append("unsupported_language")
     elif language.confidence < 0.5 and prepared.strip():
         warnings.append("language_uncertain")
+    no_entities: tuple[Entity, ...] = ()
     entities = _guarded(
-        "entities", warnings, (), lambda: extract_entities(prepared, config=config, today=reference)
+        "entities",
+        warnings,
+        no_entities,
+        lambda: extract_entities(prepared, config=config, today=reference),
     )
     urgency = _guarded(
         "urgency",
@@ -131,8 +135,9 @@ def _rule_parts(
     )
     neutral = SentimentResult(label=Sentiment.NEUTRAL, score=0.0, model_version=FALLBACK_VERSION)
     analysis = _guarded("emotions", warnings, None, lambda: analyse_emotions(prepared))
+    no_pii: tuple[PiiSpan, ...] = ()
     pii = _guarded(
-        "pii", warnings, (), lambda: find_pii(prepared, entities=entities, config=config)
+        "pii", warnings, no_pii, lambda: find_pii(prepared, entities=entities, config=config)
     )
     return _RuleParts(
         text=prepared,
