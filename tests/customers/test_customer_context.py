@@ -18,7 +18,6 @@ from tests.customers.factories import (
     make_contract,
     make_customer,
     make_device,
-    make_order,
     make_organisation,
     make_product,
 )
@@ -34,7 +33,9 @@ def busy_customer(db):
         customer_number="KD-104711",
     )
     pump = make_product("WP-AIR-8")
-    filter_ = make_product("ET-FILTER", name_de="Filtereinsatz", category="spare_part", price="24.50")
+    filter_ = make_product(
+        "ET-FILTER", name_de="Filtereinsatz", category="spare_part", price="24.50"
+    )
     for offset, number in enumerate((4711, 4712, 4713)):
         services.create_order(
             customer_id=customer.id,

@@ -47,8 +47,12 @@ def test_out_of_stock_ships_after_restock_around_a_holiday(db):
 
 def test_the_first_restock_that_covers_the_quantity_counts(db):
     product = make_product()
-    make_stock(product, quantity=1, warehouse="A", restock_date=date(2026, 11, 24), restock_quantity=1)
-    make_stock(product, quantity=0, warehouse="B", restock_date=date(2026, 11, 30), restock_quantity=5)
+    make_stock(
+        product, quantity=1, warehouse="A", restock_date=date(2026, 11, 24), restock_quantity=1
+    )
+    make_stock(
+        product, quantity=0, warehouse="B", restock_date=date(2026, 11, 30), restock_quantity=5
+    )
 
     assert delivery_estimate(product_id=product.id, quantity=2, today=date(2026, 11, 23)) == date(
         2026, 11, 26
@@ -63,8 +67,14 @@ def test_unknown_availability_gives_none(db):
     never_restocked = make_product("WP-AIR-16")
     make_stock(never_restocked, quantity=1)
 
-    assert delivery_estimate(product_id=without_stock_rows.id, quantity=1, today=date(2026, 11, 23)) is None
-    assert delivery_estimate(product_id=never_restocked.id, quantity=2, today=date(2026, 11, 23)) is None
+    assert (
+        delivery_estimate(product_id=without_stock_rows.id, quantity=1, today=date(2026, 11, 23))
+        is None
+    )
+    assert (
+        delivery_estimate(product_id=never_restocked.id, quantity=2, today=date(2026, 11, 23))
+        is None
+    )
 
 
 def test_the_bundesland_decides_which_holidays_count():

@@ -39,7 +39,9 @@ def test_identifies_by_phone_written_differently(anna):
 
 
 def test_identifies_by_customer_number_mentioned_in_text(anna, jens):
-    match = identify(email="unknown@example.org", numbers={"customer_number": ["Kundennummer 104712"]})
+    match = identify(
+        email="unknown@example.org", numbers={"customer_number": ["Kundennummer 104712"]}
+    )
 
     assert match is not None
     assert (match.customer_id, match.method) == (jens.id, MatchMethod.CUSTOMER_NUMBER)

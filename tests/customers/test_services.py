@@ -96,7 +96,7 @@ def test_an_order_number_is_given_only_once(db):
     customer = make_customer()
     make_order(customer, number=4711)
 
-    with pytest.raises(InvalidCustomerData, match="Bestellnummer 4711 ist bereits vergeben."):
+    with pytest.raises(InvalidCustomerData, match=r"Bestellnummer 4711 ist bereits vergeben\."):
         make_order(customer, number=4711)
 
 
@@ -116,7 +116,8 @@ def test_shipping_an_order_sets_date_and_carrier_and_records_the_transition(db):
     order.refresh_from_db()
     assert (order.status, order.shipped_at, order.carrier) == ("shipped", shipped, "DHL")
     payloads = [
-        e.payload for e in Event.objects.filter(kind="order.status_changed", customer_id=order.customer_id)
+        e.payload
+        for e in Event.objects.filter(kind="order.status_changed", customer_id=order.customer_id)
     ]
     assert payloads == [
         {"number": 4711, "from": "received", "to": "confirmed"},
