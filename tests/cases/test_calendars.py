@@ -41,7 +41,9 @@ def test_a_case_arriving_at_night_starts_counting_at_opening():
 def test_split_opening_hours_and_extra_closed_days_are_respected():
     spec = CalendarSpec(
         subdiv="BY",
-        weekly=parse_weekly_hours({"0": [["13:00", "17:00"], ["08:00", "12:00"]], "1": [["08:00", "12:00"]]}),
+        weekly=parse_weekly_hours(
+            {"0": [["13:00", "17:00"], ["08:00", "12:00"]], "1": [["08:00", "12:00"]]}
+        ),
         closed_days=frozenset({date(2026, 6, 9)}),
     )
     # Mon 8 June 11:00 + 3 h: 1 h until 12:00, 2 h from 13:00; Tuesday closed, so next Monday.
@@ -58,7 +60,9 @@ def test_business_seconds_between_counts_only_opening_time():
 def test_due_time_across_the_dst_change_keeps_wall_clock_hours():
     # Fri 27 March 2026 16:00 + 2 h; clocks go forward on Sunday 29 March.
     assert add_business_minutes(BAVARIA, at(27, 16, month=3), 120) == at(30, 9, month=3)
-    assert add_business_minutes(BAVARIA, at(27, 16, month=3), 120).utcoffset().total_seconds() == 7200
+    assert (
+        add_business_minutes(BAVARIA, at(27, 16, month=3), 120).utcoffset().total_seconds() == 7200
+    )
 
 
 def test_invalid_opening_hours_are_rejected():

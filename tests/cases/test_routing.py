@@ -30,7 +30,9 @@ def test_first_matching_rule_picks_the_team_and_the_most_skilled_agent(personas)
         "Ben: Sprache de, Fähigkeit invoice_copy Stufe 5, 0/10 offene Fälle",
     ]
     assert (decision.team, decision.agent, decision.rule.name) == (
-        personas.buchhaltung, personas.ben, "Rechnungen",
+        personas.buchhaltung,
+        personas.ben,
+        "Rechnungen",
     )
     event = Event.objects.get(kind="case.routed", case_id=case.pk)
     assert event.payload["agent_id"] == personas.ben.pk
@@ -38,8 +40,13 @@ def test_first_matching_rule_picks_the_team_and_the_most_skilled_agent(personas)
 
 def test_rules_are_tried_in_order_and_every_condition_must_match(personas):
     vip = make_customer("Wichtig", tier="vip")
-    make_rule("VIP per Brief", team=personas.buchhaltung, order=1, customer_tiers=["vip"],
-              channels=["letter"])
+    make_rule(
+        "VIP per Brief",
+        team=personas.buchhaltung,
+        order=1,
+        customer_tiers=["vip"],
+        channels=["letter"],
+    )
     make_rule("Alles von VIP", team=personas.service, order=2, customer_tiers=["vip"])
     case = make_case(customer=vip, channel="email", now=NOW)
 
@@ -70,8 +77,13 @@ def test_without_a_matching_rule_the_default_team_gets_the_case(personas):
 
 
 def test_a_rule_can_set_priority_and_tag(personas):
-    make_rule("Beschwerden", team=personas.service, intents=["complaint"], set_priority="high",
-              add_tag="beschwerde")
+    make_rule(
+        "Beschwerden",
+        team=personas.service,
+        intents=["complaint"],
+        set_priority="high",
+        add_tag="beschwerde",
+    )
     case = make_case(intent="complaint", now=NOW)
 
     route_case(case_id=case.pk, now=NOW)
@@ -82,7 +94,9 @@ def test_a_rule_can_set_priority_and_tag(personas):
 
 def test_absent_agents_are_skipped(personas):
     team = make_team("Technik")
-    make_agent("tom", teams=[team], skills={"device_fault": 5}, absent_until=NOW + timedelta(days=3))
+    make_agent(
+        "tom", teams=[team], skills={"device_fault": 5}, absent_until=NOW + timedelta(days=3)
+    )
     uwe = make_agent("uwe", teams=[team], skills={"device_fault": 2})
     make_rule("Technik", team=team, intents=["device_fault"])
     case = make_case(intent="device_fault", now=NOW)

@@ -34,8 +34,13 @@ def test_the_most_specific_policy_wins(db):
     calendar = make_calendar()
     make_policy(calendar=calendar, name="Alle", first_response_minutes=480)
     make_policy(calendar=calendar, name="VIP", customer_tier="vip", first_response_minutes=120)
-    make_policy(calendar=calendar, name="VIP dringend", customer_tier="vip", priority="urgent",
-                first_response_minutes=30)
+    make_policy(
+        calendar=calendar,
+        name="VIP dringend",
+        customer_tier="vip",
+        priority="urgent",
+        first_response_minutes=30,
+    )
     vip = make_customer("Wichtig", tier="vip")
 
     normal_vip = make_case(customer=vip, now=at(8, 9))
@@ -44,7 +49,8 @@ def test_the_most_specific_policy_wins(db):
 
     assert (normal_vip.sla_policy.name, normal_vip.first_response_due) == ("VIP", at(8, 11))
     assert (urgent_vip.sla_policy.name, urgent_vip.first_response_due) == (
-        "VIP dringend", at(8, 9, 30),
+        "VIP dringend",
+        at(8, 9, 30),
     )
     assert (anonymous.sla_policy.name, anonymous.first_response_due) == ("Alle", at(8, 17))
 
@@ -74,7 +80,9 @@ def test_waiting_for_the_customer_pauses_and_resume_shifts_due_times(policy):
 def test_first_reply_stops_the_first_response_clock_and_a_customer_message_starts_next(policy):
     case = make_case(now=at(8, 9))
 
-    services.add_message(case_id=case.pk, direction="outbound", body_text="Wir prüfen.", now=at(8, 10))
+    services.add_message(
+        case_id=case.pk, direction="outbound", body_text="Wir prüfen.", now=at(8, 10)
+    )
     services.add_message(case_id=case.pk, direction="inbound", body_text="Und?", now=at(8, 15))
 
     case.refresh_from_db()
@@ -118,7 +126,9 @@ def test_check_sla_ignores_paused_answered_and_resolved_cases(policy):
     waiting = make_case(now=at(8, 9))
     services.change_status(case_id=waiting.pk, status="waiting_customer", by=None, now=at(8, 9, 30))
     answered = make_case(now=at(8, 9))
-    services.add_message(case_id=answered.pk, direction="outbound", body_text="Hallo", now=at(8, 10))
+    services.add_message(
+        case_id=answered.pk, direction="outbound", body_text="Hallo", now=at(8, 10)
+    )
     resolved = make_case(now=at(8, 9))
     services.change_status(case_id=resolved.pk, status="resolved", by=None, now=at(8, 10))
 
@@ -141,5 +151,7 @@ def test_check_sla_is_registered_as_a_periodic_job(db):
 
     job = PeriodicJob.objects.get(name="cases.check_sla")
     assert (job.task_path, job.interval_seconds, job.enabled) == (
-        "kundenversteher.cases.tasks.check_sla", 60, True,
+        "kundenversteher.cases.tasks.check_sla",
+        60,
+        True,
     )

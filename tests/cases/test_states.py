@@ -42,9 +42,7 @@ def test_illegal_transitions_raise_with_a_german_message_naming_both_ends(curren
     with pytest.raises(IllegalTransition) as info:
         transition(current, target)
 
-    assert str(info.value) == (
-        f"Statuswechsel von »{current}« nach »{target}« ist nicht erlaubt."
-    )
+    assert str(info.value) == (f"Statuswechsel von »{current}« nach »{target}« ist nicht erlaubt.")
     assert (info.value.from_status, info.value.to_status) == (current, target)
 
 
