@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kundenversteher.intelligence.features import FeatureSpec, TextFeaturizer
+from kundenversteher.intelligence.intents import (
+    TFIDF_SPEC,
+    IntentClassifier,
+    IntentOptions,
+    Validation,
+    _choose_thresholds,
+)
+from tests.intelligence.model_factories import OUT_OF_SCOPE, make_intent_examples
+
+
+@pytest.fixture(scope="module")
+def trained() -> IntentClassifier:
+    texts, labels = make_intent_examples()
+    return IntentClassifier().fit(texts, labels, languages=["de"] * len(texts))
+
+
+def test_same_seed_trains_identical_models() -> None:
+    texts, labels = make_intent_examples()
+    probe = ["Wo ist mein Paket?", "Rechnung bitte nochmal schicken", "Passwort vergessen"]
+
+    first = IntentClassifier().fit(texts, labels).predict_proba(probe)
+    second = IntentClassifier().fit(texts, labels).predict_proba(probe)
+
+    np.testing.assert_array_equal(first, second)
+
+
+def test_unseen_messages_get_the_right_intent_with_top3_sorted(trained: IntentClassifier) -> None:
+    results = trained.predict(
+        ["Wo bleibt denn mein Paket?", "Ich habe mein Kennwort vergessen", "Wartungstermin bitte"],
+        languages=["de", "de", "de"],
+    )
+
+    assert [r.intent for r in results] == [
+        "order_status",
+        "password_reset",
+        "maintenance_appointment",
+    ]
+    for r in results:
+        assert len(r.top) == 3
+        assert r.top[0].intent == r.intent
+        assert r.top[0].probability == r.probability
+        assert r.top[0].probability >= r.top[1].probability >= r.top[2].probability
+        assert r.path == "fast"
+
+
+def test_probabilities_sum_to_one_and_temperature_was_fitted(trained: IntentClassifier) -> None:
+    probs = trained.predict_proba(["Wo ist meine Rechnung?", "Hallo"])
+
+    np.testing.assert_allclose(probs.sum(axis=1), [1.0, 1.0])
+    assert trained.fast is not None
+    assert trained.fast.temperature != 1.0
+
+
+def test_calibration_makes_confidence_track_accuracy_on_held_out_data() -> None:
+    texts, labels = make_intent_examples()
+    held_out = list(range(0, len(texts), 4))
+    train = [i for i in range(len(texts)) if i not in held_out]
+    model = IntentClassifier().fit([texts[i] for i in train], [labels[i] for i in train])
+
+    results = model.predict([texts[i] for i in held_out])
+    accuracy = np.mean([r.intent == labels[i] for r, i in zip(results, held_out, strict=True)])
+    confidence = np.mean([r.probability for r in results])
+
+    # A raw softmax over SVM margins is near-uniform (about 0.3 for four classes); calibrated
+    # confidence must be close to the observed accuracy instead.
+    assert abs(confidence - accuracy) < 0.15
+
+
+def test_automation_threshold_is_the_lowest_one_reaching_the_target_precision() -> None:
+    labels = np.array(["a", "b"])
+    # best probabilities 0.9 (right), 0.8 (right), 0.7 (wrong), 0.6 (right), 0.55 (wrong)
+    probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4], [0.45, 0.55]])
+    truth = ["a", "a", "a", "a", "a"]
+
+    options = IntentOptions(target_precision=0.75, oos_quantile_without_oos_data=0.0)
+
+    thresholds = _choose_thresholds(probs, labels, truth, options=options)
+
+    # answering down to 0.6 gives 3/4 = 0.75 precision; down to 0.55 only 3/5
+    assert thresholds.automation == 0.6
+
+
+def test_out_of_scope_threshold_answers_at_most_two_percent_of_oos_validation() -> None:
+    labels = np.array(["a", "b"])
+    oos_best = np.linspace(0.5, 0.99, 100)
+    probs = np.column_stack([oos_best, 1 - oos_best])
+    thresholds = _choose_thresholds(
+        probs, labels, ["oos"] * 100, options=IntentOptions(max_oos_answered=0.02)
+    )
+
+    assert int((oos_best >= thresholds.out_of_scope).sum()) == 2
+    assert thresholds.automation >= thresholds.out_of_scope
+
+
+def test_unrelated_messages_are_flagged_out_of_scope_when_oos_examples_exist() -> None:
+    texts, labels = make_intent_examples()
+    val_rows = list(range(1, len(texts), 5))
+    train_rows = [i for i in range(len(texts)) if i not in val_rows]
+    validation = Validation(
+        texts=[texts[i] for i in val_rows] + list(OUT_OF_SCOPE[:6]),
+        labels=[labels[i] for i in val_rows] + ["oos"] * 6,
+    )
+    model = IntentClassifier().fit(
+        [texts[i] for i in train_rows], [labels[i] for i in train_rows], validation=validation
+    )
+
+    results = model.predict(list(OUT_OF_SCOPE[:6]))
+    in_scope = model.predict(["Wo bleibt meine Bestellung 4711?"])
+
+    assert [r.out_of_scope for r in results] == [True] * 6
+    assert all(r.unsure for r in results)
+    assert in_scope[0].intent == "order_status"
+    assert in_scope[0].out_of_scope is False
+
+
+def test_ngrams_are_switched_off_for_a_language_missing_from_training() -> None:
+    featurizer = TextFeaturizer(FeatureSpec(use_tfidf=True, embedders=()))
+    featurizer.fit(["Wo ist meine Bestellung", "Rechnung bitte"], languages=["de", "de"])
+
+    x = featurizer.transform(["Bestellung", "Bestellung"], languages=["de", "en"])
+
+    assert x[0].nnz > 0
+    assert x[1].nnz == 0
+
+
+def test_tfidf_baseline_needs_no_embedder() -> None:
+    texts, labels = make_intent_examples()
+    model = IntentClassifier(spec=TFIDF_SPEC).fit(texts, labels)
+
+    assert model.predict(["Kopie der Rechnung bitte"])[0].intent == "invoice_copy"
+
+
+def test_cascade_asks_the_heavy_model_only_for_unsure_messages() -> None:
+    texts, labels = make_intent_examples()
+    model = IntentClassifier(options=IntentOptions(cascade=True)).fit(texts, labels)
+    probe = ["Wo bleibt meine Bestellung 4711?", "Erzähl mir einen Witz über Katzen."]
+
+    fast_only = model.predict(probe, use_cascade=False)
+    cascaded = model.predict(probe)
+
+    for fast, final in zip(fast_only, cascaded, strict=True):
+        assert final.path == ("cascade" if fast.unsure else "fast")
+    assert any(r.path == "cascade" for r in cascaded)
+    assert model.heavy is not None
+
+
+def test_mismatched_lengths_are_rejected() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        IntentClassifier().fit(["a", "b"], ["x"])
