@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from itertools import count
 
 from django.contrib.auth.models import User
@@ -10,6 +11,9 @@ from django.contrib.auth.models import User
 from kundenversteher.api.models import ApiToken, Scope
 from kundenversteher.api.services import create_token
 from kundenversteher.cases.models import AgentProfile, Case, Channel, Role, Team
+from kundenversteher.customers.models import Customer, Device, Order, Product
+from kundenversteher.customers.services import create_customer, create_order
+from kundenversteher.customers.types import OrderLineInput
 
 PASSWORD = "ein-sicheres-Passwort-42"
 _numbers = count(1)
@@ -64,4 +68,29 @@ def make_raw_case(*, team: Team | None = None, subject: str = "Heizung defekt") 
         subject=subject,
         channel=Channel.EMAIL,
         team=team,
+    )
+
+
+def make_customer(last_name: str = "Schmidt", **kwargs: object) -> Customer:
+    return create_customer(last_name=last_name, **kwargs)  # type: ignore[arg-type]
+
+
+def make_product(sku: str = "WP-100", *, name: str = "Wärmepumpe WP 100") -> Product:
+    return Product.objects.create(
+        sku=sku, name_de=name, category=Product.Category.HEAT_PUMP, price=Decimal("9999.00")
+    )
+
+
+def make_order(customer: Customer, number: int, *, product: Product | None = None) -> Order:
+    product = product or make_product(f"SKU-{number}")
+    return create_order(
+        customer_id=customer.id,
+        number=number,
+        lines=[OrderLineInput(product_id=product.id, quantity=2)],
+    )
+
+
+def make_device(customer: Customer, serial: str, *, product: Product | None = None) -> Device:
+    return Device.objects.create(
+        serial=serial, owner=customer, product=product or make_product(f"M-{serial}")
     )

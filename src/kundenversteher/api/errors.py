@@ -30,6 +30,10 @@ class ApiError(Exception):
     """Base of the API app's own domain errors."""
 
 
+class ResourceNotFoundError(ApiError):
+    """A lookup by number or serial found nothing the caller may see."""
+
+
 class ScopeMissingError(ApiError):
     def __init__(self, scope: str) -> None:
         super().__init__(scope)
@@ -80,6 +84,7 @@ def _domain_error_table() -> list[tuple[type[Exception], int, str]]:
     table.extend(_lower_app_errors())
     table.extend(
         [
+            (ResourceNotFoundError, 404, "not_found"),
             (ObjectDoesNotExist, 404, "not_found"),
             (Http404, 404, "not_found"),
             (PermissionDenied, 403, "not_allowed"),

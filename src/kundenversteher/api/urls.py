@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 
-from kundenversteher.api import events, webhooks
+from kundenversteher.api import cases, customers, devices, events, messages, orders, webhooks
 from kundenversteher.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -28,6 +28,11 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+api.add_router("/v1/cases/", cases.router)
+api.add_router("/v1/messages/", messages.router)
+api.add_router("/v1/customers/", customers.router)
+api.add_router("/v1/orders/", orders.router)
+api.add_router("/v1/devices/", devices.router)
 api.add_router("/v1/events/", events.router)
 api.add_router("/v1/webhooks/", webhooks.router)
 

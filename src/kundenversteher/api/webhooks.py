@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from kundenversteher.api import services
 from kundenversteher.api.auth import ensure_admin, requires
@@ -34,7 +34,7 @@ def list_webhooks(request: HttpRequest) -> list[WebhookEndpoint]:
 
 
 @router.post("/", response=with_errors({201: WebhookCreatedOut, 400: ErrorOut}), auth=AUTH)
-def create_webhook(request: HttpRequest, payload: WebhookIn) -> tuple[int, WebhookEndpoint]:
+def create_webhook(request: HttpRequest, payload: WebhookIn) -> Status[WebhookEndpoint]:
     user = ensure_admin(request)
     # The model keeps the secret (signing needs it); this is the only response that shows it.
     endpoint, _secret = services.create_webhook_endpoint(
@@ -44,7 +44,7 @@ def create_webhook(request: HttpRequest, payload: WebhookIn) -> tuple[int, Webho
         by=user,
         outbound_allowed=settings.KV_OUTBOUND_ALLOWED,
     )
-    return 201, endpoint
+    return Status(201, endpoint)
 
 
 @router.post("/{endpoint_id}/deactivate", response=with_errors({200: WebhookOut}), auth=AUTH)
