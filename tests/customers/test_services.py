@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -193,3 +193,67 @@ def test_vat_ids_are_checked_by_their_check_digit(db):
         Organisation(name="Tippfehler GmbH", vat_id="DE123456789").full_clean()
 
     assert caught.value.message_dict == {"vat_id": ["„DE123456789“ ist keine gültige USt-IdNr."]}
+
+
+def test_create_contract_validates_the_number_and_records_an_event(db):
+    customer = make_customer()
+
+    contract = services.create_contract(
+        customer_id=customer.id,
+        number="WV-200555",
+        type="maintenance",
+        start=date(2026, 1, 1),
+        end=date(2027, 12, 31),
+        monthly_fee=Decimal("19.90"),
+    )
+
+    assert contract.customer_id == customer.id
+    event = Event.objects.get(kind="contract.created")
+    assert (event.customer_id, event.payload) == (
+        customer.id,
+        {"number": "WV-200555", "type": "maintenance"},
+    )
+    with pytest.raises(InvalidCustomerData) as caught:
+        services.create_contract(
+            customer_id=customer.id, number="WV-12", type="maintenance", start=date(2026, 1, 1)
+        )
+    assert list(caught.value.errors) == ["number"]
+
+
+def test_register_device_normalises_the_serial_and_refuses_duplicates(db):
+    customer = make_customer()
+    pump = make_product("WP-AIR-8")
+
+    device = services.register_device(
+        customer_id=customer.id, serial=" bw2301004567", product_id=pump.id, postcode="93047"
+    )
+
+    assert device.serial == "BW2301004567"
+    assert Event.objects.get(kind="device.registered").customer_id == customer.id
+    with pytest.raises(InvalidCustomerData, match=r"Seriennummer BW2301004567 ist bereits"):
+        services.register_device(customer_id=customer.id, serial="BW2301004567", product_id=pump.id)
+
+
+def test_a_portal_login_belongs_to_one_customer(db):
+    clara = make_customer("Bauer", first_name="Clara")
+    other = make_customer("Huber")
+    user = make_portal_user()
+
+    services.link_portal_user(customer_id=clara.id, user_id=user.id)
+
+    clara.refresh_from_db()
+    assert clara.user_id == user.id
+    assert Event.objects.get(kind="customer.portal_user_linked").customer_id == clara.id
+    with pytest.raises(InvalidCustomerData):
+        services.link_portal_user(customer_id=other.id, user_id=user.id)
+
+
+def test_an_allotted_number_taken_meanwhile_is_retried(db, monkeypatch):
+    make_customer("Schmidt", customer_number="KD-104711")
+    # Simulate losing the race: the first suggestion is a number another creator just took.
+    suggestions = iter(["KD-104711", "KD-104712"])
+    monkeypatch.setattr(services, "_next_customer_number", lambda: next(suggestions))
+
+    fresh = make_customer("Bauer")
+
+    assert fresh.identities.get(kind="customer_number").value == "KD-104712"

@@ -338,7 +338,7 @@ class Device(TimeStampedModel):
         Customer, on_delete=models.PROTECT, related_name="devices", verbose_name=_("Eigentümer")
     )
     street = models.CharField(_("Aufstellort: Straße"), max_length=200, blank=True)
-    postcode = models.CharField(_("Aufstellort: PLZ"), max_length=10, blank=True)
+    postcode = models.CharField(_("Aufstellort: PLZ"), max_length=10, blank=True, db_index=True)
     city = models.CharField(_("Aufstellort: Ort"), max_length=100, blank=True)
     location = models.CharField(_("Aufstellort im Gebäude"), max_length=100, blank=True)
     installed_on = models.DateField(_("installiert am"), null=True, blank=True)

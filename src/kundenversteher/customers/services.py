@@ -39,10 +39,13 @@ from kundenversteher.events.services import record
 
 __all__ = [
     "add_identity",
+    "create_contract",
     "create_customer",
     "create_order",
     "identify",
+    "link_portal_user",
     "merge_customers",
+    "register_device",
     "update_customer",
     "update_order_status",
 ]
@@ -80,7 +83,9 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _validate(instance: Customer | Order, *, exclude: Sequence[str] = ()) -> None:
+def _validate(
+    instance: Customer | Order | Contract | Device, *, exclude: Sequence[str] = ()
+) -> None:
     try:
         instance.full_clean(exclude=list(exclude), validate_unique=False)
     except ValidationError as exc:
@@ -96,6 +101,28 @@ def _next_customer_number() -> str:
         m=Max("value")
     )["m"]
     return f"KD-{(int(highest[3:]) + 1) if highest else 100001:06d}"
+
+
+def _allot_customer_number(customer: Customer, *, attempts: int = 5) -> None:
+    """Give the customer the next free number; a concurrent creator taking it first means retry.
+
+    The unique (kind, value) index is the arbiter: the loser's insert fails in its savepoint and
+    it reads the maximum again, which then includes the winner's committed number.
+    """
+    for _ in range(attempts - 1):
+        try:
+            _add_identity_row(
+                customer,
+                CustomerIdentity.Kind.CUSTOMER_NUMBER,
+                _next_customer_number(),
+                verified=True,
+            )
+        except IdentityInUseError:
+            continue
+        return
+    _add_identity_row(
+        customer, CustomerIdentity.Kind.CUSTOMER_NUMBER, _next_customer_number(), verified=True
+    )
 
 
 def _add_identity_row(
@@ -167,8 +194,12 @@ def create_customer(
         )
         _validate(customer, exclude=["user", "merged_into"])
         customer.save()
-        number = customer_number or _next_customer_number()
-        _add_identity_row(customer, CustomerIdentity.Kind.CUSTOMER_NUMBER, number, verified=True)
+        if customer_number:
+            _add_identity_row(
+                customer, CustomerIdentity.Kind.CUSTOMER_NUMBER, customer_number, verified=True
+            )
+        else:
+            _allot_customer_number(customer)
         if email:
             _add_identity_row(customer, CustomerIdentity.Kind.EMAIL, email, verified=False)
         if phone:
@@ -399,6 +430,119 @@ def update_order_status(
             data={"number": order.number, "from": previous, "to": status},
         )
     return order
+
+
+def create_contract(
+    *,
+    customer_id: int,
+    number: str,
+    type: str,
+    start: date,
+    end: date | None = None,
+    notice_period_days: int = 90,
+    auto_renew: bool = True,
+    monthly_fee: Decimal = Decimal("0.00"),
+    by: Actor = None,
+) -> Contract:
+    """Conclude a contract (``number`` like ``WV-200123``)."""
+    with transaction.atomic():
+        customer = _lock_customer(customer_id)
+        if Contract.objects.filter(number=number).exists():
+            raise InvalidCustomerDataError(
+                f"Vertragsnummer {number} ist bereits vergeben.", errors={"number": ["vergeben"]}
+            )
+        contract = Contract(
+            number=number,
+            customer=customer,
+            type=type,
+            start=start,
+            end=end,
+            notice_period_days=notice_period_days,
+            auto_renew=auto_renew,
+            monthly_fee=monthly_fee,
+        )
+        _validate(contract, exclude=["customer"])
+        contract.save()
+        record(
+            "contract.created",
+            actor=by,
+            customer_id=customer.id,
+            subject=contract,
+            data={"number": number, "type": type},
+        )
+    return contract
+
+
+def register_device(
+    *,
+    customer_id: int,
+    serial: str,
+    product_id: int,
+    installed_on: date | None = None,
+    warranty_until: date | None = None,
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+    location: str = "",
+    by: Actor = None,
+) -> Device:
+    """Record a device installed at a customer's site (``serial`` like ``BW2301004567``)."""
+    serial = serial.strip().upper()
+    with transaction.atomic():
+        customer = _lock_customer(customer_id)
+        if Device.objects.filter(serial=serial).exists():
+            raise InvalidCustomerDataError(
+                f"Seriennummer {serial} ist bereits registriert.", errors={"serial": ["vergeben"]}
+            )
+        device = Device(
+            serial=serial,
+            product_id=product_id,
+            owner=customer,
+            installed_on=installed_on,
+            warranty_until=warranty_until,
+            street=street,
+            postcode=postcode,
+            city=city,
+            location=location,
+        )
+        _validate(device, exclude=["owner", "product"])
+        if not Product.objects.filter(id=product_id).exists():
+            raise InvalidCustomerDataError(
+                "Unbekanntes Gerätemodell.", errors={"product": [f"Produkt {product_id} fehlt"]}
+            )
+        device.save()
+        record(
+            "device.registered",
+            actor=by,
+            customer_id=customer.id,
+            subject=device,
+            data={"serial": serial},
+        )
+    return device
+
+
+def link_portal_user(*, customer_id: int, user_id: int, by: Actor = None) -> Customer:
+    """Give the customer their portal login (a user linked to no other customer)."""
+    with transaction.atomic():
+        customer = _lock_customer(customer_id)
+        if customer.user_id == user_id:
+            return customer
+        holder = Customer.objects.filter(user_id=user_id).exclude(id=customer_id).first()
+        if holder is not None:
+            raise InvalidCustomerDataError(
+                f"Dieser Zugang gehört bereits zu Kunde Nr. {holder.id}.",
+                errors={"user": ["vergeben"]},
+            )
+        customer.user_id = user_id
+        customer.save(update_fields=["user", "updated_at"])
+        record(
+            "customer.portal_user_linked",
+            actor=by,
+            customer_id=customer.id,
+            subject=customer,
+            data={"user_id": user_id},
+        )
+    return customer
 
 
 def _lock_customer(customer_id: int) -> Customer:
