@@ -1,0 +1,27 @@
+def test_openapi_schema_lists_every_resource_and_documents_errors(db, client):
+    response = client.get("/api/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    paths = set(schema["paths"])
+    assert {
+        "/api/v1/cases/",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/assign",
+        "/api/v1/messages/",
+        "/api/v1/customers/",
+        "/api/v1/orders/{number}",
+        "/api/v1/devices/{serial}",
+        "/api/v1/events/",
+        "/api/v1/webhooks/",
+    } <= paths
+    assign = schema["paths"]["/api/v1/cases/{case_id}/assign"]["post"]
+    assert {"200", "401", "403", "404", "409", "413", "422", "429"} <= set(assign["responses"])
+    assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "BrowserSessionAuth"}
+
+
+def test_swagger_ui_loads(db, client):
+    response = client.get("/api/docs")
+
+    assert response.status_code == 200
+    assert b"/api/openapi.json" in response.content
