@@ -1,19 +1,17 @@
 """Framework-free understanding of customer messages (no Django, nothing of the project).
 
 Public surface: ``understand``, ``understand_many``, ``ModelBundle`` and the result types in
-``types``. Importing this package does no work: the submodules (and their third-party libraries)
-load on first attribute access, and models are loaded explicitly by the caller.
+``types``. Importing this package does no work: regular expressions are compiled, the language
+model is loaded and heavy libraries (numpy via py3langid, phonenumbers, stdnum) are imported on
+first use; trained models are loaded explicitly by the caller and passed in a ``ModelBundle``.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kundenversteher.intelligence.bundle import IntelligenceConfig, ModelBundle, NumberPattern
-    from kundenversteher.intelligence.types import Understanding
-    from kundenversteher.intelligence.understand import understand, understand_many
+# Imported eagerly on purpose: the submodule ``understand`` has the function's name, and the import
+# system binds a submodule to its package attribute when it is first loaded. Importing it here,
+# once, lets the function name win for good.
+from kundenversteher.intelligence.bundle import IntelligenceConfig, ModelBundle, NumberPattern
+from kundenversteher.intelligence.types import Understanding
+from kundenversteher.intelligence.understand import understand, understand_many
 
 __all__ = [
     "IntelligenceConfig",
@@ -23,23 +21,3 @@ __all__ = [
     "understand",
     "understand_many",
 ]
-
-_LAZY = {
-    "IntelligenceConfig": "kundenversteher.intelligence.bundle",
-    "ModelBundle": "kundenversteher.intelligence.bundle",
-    "NumberPattern": "kundenversteher.intelligence.bundle",
-    "Understanding": "kundenversteher.intelligence.types",
-    "understand": "kundenversteher.intelligence.understand",
-    "understand_many": "kundenversteher.intelligence.understand",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    # Importing the submodule ``understand`` binds the *module* to this package's attribute of the
-    # same name; bind the function over it so later lookups find the function.
-    globals()[name] = value
-    return value

@@ -7,6 +7,7 @@ into disappointment: "nicht zufrieden"); intensifiers, shouting in capitals and 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -161,7 +162,7 @@ _LEXICON: tuple[tuple[str, float, tuple[str, ...]], ...] = (
             r"hervorragend\w*",
             r"ausgezeichnet\w*",
             # not the closing formula "Mit freundlichen Grüßen"
-            r"freundlich\w*(?!\s+gr(?:ü|ue)(?:ß|ss)e)",
+            r"freundlich\w*+(?!\s+gr(?:ü|ue)(?:ß|ss)e)",
             r"kompetent\w*",
             r"schnell\w*\s+(?:hilfe|erledigt|geholfen|reagiert|geliefert)",
             r"lob\w*",
@@ -219,7 +220,12 @@ _EXCLAMATIONS = re.compile(r"!{2,}|\?!|!\?")
 
 
 _WEIGHTS = {str(emotion): weight for emotion, weight, _ in _LEXICON}
-_CUES = CueMatcher([(str(emotion), p) for emotion, _, patterns in _LEXICON for p in patterns])
+
+
+@functools.cache
+def _cues() -> CueMatcher:
+    # Compiled on first use, not at import (importing the package must do no work).
+    return CueMatcher([(str(emotion), p) for emotion, _, patterns in _LEXICON for p in patterns])
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +260,7 @@ def _intensity(text: str) -> float:
 
 def find_emotion_cues(text: str) -> list[EmotionCue]:
     cues: list[EmotionCue] = []
-    for m in _CUES.finditer(text):
+    for m in _cues().finditer(text):
         emotion, weight = m.label, _WEIGHTS[m.label]
         before = text[max(0, m.start - 30) : m.start]
         negated = bool(_NEGATION.search(before)) and not m.text.lower().startswith(

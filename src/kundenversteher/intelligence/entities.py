@@ -12,14 +12,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import phonenumbers
-from stdnum import iban as stdnum_iban
 
 from kundenversteher.intelligence.bundle import IntelligenceConfig, NumberPattern
 from kundenversteher.intelligence.dates import find_dates
 from kundenversteher.intelligence.types import Entity, EntityKind
+
+if TYPE_CHECKING:
+    import phonenumbers
+
+# phonenumbers and stdnum are imported inside the functions that use them: importing this package
+# must stay cheap (phonenumbers alone loads ~20 ms of metadata); after the first call the import
+# statement is a dictionary lookup.
 
 _ORDER_CONTEXT = (
     "Bestellung",
@@ -131,7 +136,10 @@ _POSTCODE_LEFT = re.compile(
     r"(?:^|[\n,;:]|\b(?:in|aus|nach|wohne|Wohnort|Anschrift|Adresse)|\bD-|\d[a-zA-Z]?)[ \t]*$"
 )
 _DIGIT = re.compile(r"\d")
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+\s?\d|00\d|\(0|0)[\d \t()/.-]{4,22}\d(?![\w])")
+# Not the tail of a longer digit group sequence ("4539 1488 0343 6467" is a card, not a phone).
+_PHONE_CANDIDATE = re.compile(
+    r"(?<![\w+/.,-])(?<!\d\s)(?:\+\s?\d|00\d|\(0|0)[\d \t()/.-]{4,22}\d(?![\w])"
+)
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 _PHONE_HINT = re.compile(r"\d(?:[\s()/.-]*\d){5,}")
 
@@ -218,6 +226,8 @@ def _urls(text: str) -> Iterable[_Candidate]:
 
 
 def _ibans(text: str) -> Iterable[_Candidate]:
+    from stdnum import iban as stdnum_iban  # see the note at the imports
+
     for m in _IBAN.finditer(text):
         raw = m.group(0)
         # The pattern may swallow a following group of digits ("… 00 4711"); shorten from the
@@ -330,6 +340,8 @@ def _phones(text: str, region: str) -> Iterable[_Candidate]:
     # phone number ("+", "00", "0", "(0") and are then parsed and validated cost a tenth of that.
     if not _PHONE_HINT.search(text):
         return
+    import phonenumbers  # see the note at the imports
+
     for m in _PHONE_CANDIDATE.finditer(text):
         raw = m.group(0)
         if _DATE_LIKE.fullmatch(raw):
@@ -353,6 +365,8 @@ def _phones(text: str, region: str) -> Iterable[_Candidate]:
 
 
 def _parse_phone(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+    import phonenumbers  # see the note at the imports
+
     if sum(c.isdigit() for c in raw) < 6:
         return None
     try:

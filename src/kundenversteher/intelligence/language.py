@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 import threading
-
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from typing import TYPE_CHECKING
 
 from kundenversteher.intelligence.types import LanguageResult
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 # Languages py3langid may answer with. Everything outside the configured ones is reported "other".
 CANDIDATE_LANGUAGES: tuple[str, ...] = (
@@ -45,6 +47,9 @@ def _get_identifier() -> LanguageIdentifier:
     if _identifier is None:
         with _lock:
             if _identifier is None:
+                # Imported here: py3langid pulls in numpy, which importing this package must not.
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
                 identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
                 identifier.set_languages(list(CANDIDATE_LANGUAGES))
                 _identifier = identifier

@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from stdnum import luhn
-from stdnum.de import idnr
-
 from kundenversteher.intelligence.bundle import IntelligenceConfig
 from kundenversteher.intelligence.entities import extract_entities
 from kundenversteher.intelligence.types import Entity, EntityKind, PiiSpan
@@ -109,6 +106,8 @@ def _postcode_cities(text: str, entities: Sequence[Entity]) -> Iterable[PiiSpan]
 
 
 def _cards(text: str) -> Iterable[PiiSpan]:
+    from stdnum import luhn  # imported on use, importing the package stays cheap
+
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
         if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and len(set(digits)) > 2:
@@ -116,6 +115,8 @@ def _cards(text: str) -> Iterable[PiiSpan]:
 
 
 def _tax_ids(text: str) -> Iterable[PiiSpan]:
+    from stdnum.de import idnr  # imported on use, see _cards
+
     for m in _TAX_ID.finditer(text):
         if idnr.is_valid(m.group(0).replace(" ", "")):
             yield PiiSpan("TAX_ID", m.start(), m.end())

@@ -6,6 +6,7 @@ in customer mail ("kündige", "gekündigt", "Kündigung") at a fraction of simpl
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -166,7 +167,12 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
 }
 
 
-_CUES = CueMatcher([(kind, p) for kind, patterns in _PATTERNS.items() for p in patterns])
+@functools.cache
+def _cues() -> CueMatcher:
+    # Compiled on first use, not at import (importing the package must do no work).
+    return CueMatcher([(kind, p) for kind, patterns in _PATTERNS.items() for p in patterns])
+
+
 _NEGATION_BEFORE = re.compile(
     r"(?:\bnicht|\bkein\w*|\bnot|\bno)\s+(?:so\s+|sehr\s+|besonders\s+)?$", re.IGNORECASE
 )
@@ -184,7 +190,7 @@ LEVEL_THRESHOLDS: tuple[tuple[float, UrgencyLevel], ...] = (
 
 def find_cues(text: str) -> list[UrgencyCue]:
     cues: list[UrgencyCue] = []
-    for m in _CUES.finditer(text):
+    for m in _cues().finditer(text):
         kind = m.label
         if kind == IMMEDIACY and _NEGATION_BEFORE.search(text[max(0, m.start - 25) : m.start]):
             kind = NOT_URGENT

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from kundenversteher.intelligence.emotions import analyse_emotions, fallback_sentiment
+from kundenversteher.intelligence.types import Emotion, Sentiment
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        ("Das ist eine Frechheit und eine Zumutung!", Emotion.ANGER),
+        ("This is outrageous and unacceptable.", Emotion.ANGER),
+        ("Ich bin sehr enttäuscht von Ihrem Service.", Emotion.FRUSTRATION),
+        ("I am really disappointed, still no reply.", Emotion.FRUSTRATION),
+        ("Ich mache mir große Sorgen um die Anlage.", Emotion.WORRY),
+        ("I am worried the pipes will freeze.", Emotion.WORRY),
+        ("Vielen Dank für die schnelle Hilfe!", Emotion.GRATITUDE),
+        ("Thank you so much for your help.", Emotion.GRATITUDE),
+    ],
+)
+def test_emotions_are_found_in_german_and_english(text: str, emotion: Emotion) -> None:
+    assert emotion in analyse_emotions(text).emotions
+
+
+def test_negated_praise_is_frustration() -> None:
+    result = analyse_emotions("Ich bin nicht zufrieden mit der Reparatur.")
+    assert result.emotions == (Emotion.FRUSTRATION,)
+    assert result.sentiment.label == Sentiment.NEGATIVE
+
+
+def test_negated_worry_is_cancelled() -> None:
+    assert analyse_emotions("Keine Sorge, alles gut.").emotions == ()
+
+
+def test_thanks_in_advance_is_a_formula_not_gratitude() -> None:
+    assert Emotion.GRATITUDE not in analyse_emotions("Danke im Voraus für Ihre Antwort.").emotions
+
+
+def test_closing_formula_is_not_praise() -> None:
+    result = analyse_emotions("Bitte um Rückruf.\n\nMit freundlichen Grüßen\nAnna")
+    assert result.sentiment.label == Sentiment.NEUTRAL
+
+
+def test_shouting_and_exclamation_marks_intensify() -> None:
+    calm = analyse_emotions("Das ist eine Frechheit.").scores[Emotion.ANGER]
+    loud = analyse_emotions("DAS IST EINE FRECHHEIT!!!").scores[Emotion.ANGER]
+    assert loud > calm
+
+
+def test_intensifier_raises_the_weight() -> None:
+    plain = analyse_emotions("Ich bin enttäuscht.").scores[Emotion.FRUSTRATION]
+    strong = analyse_emotions("Ich bin sehr enttäuscht.").scores[Emotion.FRUSTRATION]
+    assert strong == pytest.approx(plain * 1.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Super Service, vielen Dank, ich bin sehr zufrieden!", Sentiment.POSITIVE),
+        ("Great service, thank you!", Sentiment.POSITIVE),
+        ("Wann kommt der Techniker?", Sentiment.NEUTRAL),
+        ("Unverschämt, schon wieder kaputt, ich bin wütend!", Sentiment.NEGATIVE),
+        ("Terrible service, I am furious.", Sentiment.NEGATIVE),
+    ],
+)
+def test_fallback_sentiment_labels(text: str, label: Sentiment) -> None:
+    result = fallback_sentiment(text)
+    assert result.label == label
+    assert result.model_version == "rules-1"
+    assert -1.0 <= result.score <= 1.0

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kundenversteher.intelligence import understand, understand_many
+from kundenversteher.intelligence.types import (
+    Emotion,
+    EntityKind,
+    Sentiment,
+    UrgencyLevel,
+)
+from tests.intelligence.factories import (
+    TODAY,
+    BrokenModel,
+    FakeIntentModel,
+    FakeSentimentModel,
+    make_bundle,
+    make_heating_mail,
+)
+
+
+def test_understand_without_models_gives_unknown_intent_and_rule_sentiment() -> None:
+    result = understand(make_heating_mail(), models=make_bundle(), today=TODAY)
+    assert (result.intent.intent, result.intent.probability) == ("unknown", 0.0)
+    assert result.intent.unsure is True
+    assert result.intent.out_of_scope is True
+    assert result.sentiment.model_version == "rules-1"
+    assert result.sentiment.label == Sentiment.NEGATIVE
+    assert "no_intent_model" in result.warnings
+
+
+def test_understand_reports_language_entities_urgency_and_pii() -> None:
+    result = understand(make_heating_mail(), models=make_bundle(), today=TODAY)
+    assert result.language.code == "de"
+    assert [(e.kind, e.value) for e in result.entities] == [
+        (EntityKind.DATE, "2026-11-22"),
+        (EntityKind.CONTRACT_NUMBER, "WV-200123"),
+        (EntityKind.DEVICE_SERIAL, "BW2301004567"),
+        (EntityKind.CUSTOMER_NUMBER, "KD-104711"),
+        (EntityKind.PHONE, "+491711234567"),
+        (EntityKind.POSTCODE, "80331"),
+    ]
+    assert result.urgency.level == UrgencyLevel.CRITICAL
+    assert {p.kind for p in result.pii} == {
+        "CUSTOMER_NUMBER",
+        "PHONE",
+        "PERSON",
+        "ADDRESS",
+        "POSTCODE",
+    }
+
+
+def test_subject_and_body_are_analysed_together() -> None:
+    result = understand(
+        "Bitte um Rückmeldung.", subject="Bestellung 4711 fehlt", models=make_bundle(), today=TODAY
+    )
+    assert result.text == "Bestellung 4711 fehlt\n\nBitte um Rückmeldung."
+    assert [e.value for e in result.entities_of(EntityKind.ORDER_NUMBER)] == ["4711"]
+
+
+def test_intent_model_result_is_passed_through() -> None:
+    model = FakeIntentModel(intent="order_status")
+    result = understand("Wo ist meine Bestellung?", models=make_bundle(intent=model))
+    assert (result.intent.intent, result.intent.model_version) == ("order_status", "fake-intent-1")
+    assert model.calls == [["Wo ist meine Bestellung?"]]
+
+
+def test_sentiment_model_label_wins_and_emotions_are_combined() -> None:
+    model = FakeSentimentModel(
+        label=Sentiment.NEGATIVE, score=-0.8, emotions=(Emotion.ANGER, Emotion.WORRY)
+    )
+    result = understand(
+        "Ich bin sehr enttäuscht, schon wieder kaputt.", models=make_bundle(sentiment=model)
+    )
+    assert (result.sentiment.label, result.sentiment.score) == (Sentiment.NEGATIVE, -0.8)
+    assert result.sentiment.model_version == "fake-sentiment-1"
+    assert result.sentiment.emotions == (Emotion.FRUSTRATION, Emotion.ANGER, Emotion.WORRY)
+
+
+def test_a_failing_model_degrades_to_unknown_intent_with_a_warning() -> None:
+    result = understand("Wo ist meine Bestellung?", models=make_bundle(intent=BrokenModel()))
+    assert result.intent.intent == "unknown"
+    assert "intent_model_failed" in result.warnings
+
+
+def test_understand_many_batches_model_calls() -> None:
+    intent, sentiment = FakeIntentModel(), FakeSentimentModel()
+    texts = [f"Bestellung {4000 + i} fehlt" for i in range(70)]
+    results = understand_many(texts, models=make_bundle(intent=intent, sentiment=sentiment))
+    assert len(results) == 70
+    assert [len(batch) for batch in intent.calls] == [64, 6]
+    assert [len(batch) for batch in sentiment.calls] == [64, 6]
+    assert [r.entities_of(EntityKind.ORDER_NUMBER)[0].value for r in results[:2]] == [
+        "4000",
+        "4001",
+    ]
+
+
+def test_understand_many_matches_understand() -> None:
+    texts = [make_heating_mail(), "Danke für die schnelle Hilfe!", ""]
+    bundle = make_bundle()
+    assert understand_many(texts, models=bundle, today=TODAY) == [
+        understand(t, models=bundle, today=TODAY) for t in texts
+    ]
+
+
+def test_understand_many_rejects_mismatched_subjects() -> None:
+    with pytest.raises(ValueError, match="one entry per text"):
+        understand_many(["a", "b"], subjects=["x"], models=make_bundle())
+
+
+def test_prior_contacts_raise_urgency() -> None:
+    calm = understand("Wo ist meine Bestellung?", models=make_bundle(), today=TODAY)
+    again = understand(
+        "Wo ist meine Bestellung?", prior_contacts=3, models=make_bundle(), today=TODAY
+    )
+    assert again.urgency.score > calm.urgency.score
+
+
+def test_single_call_latency_of_a_500_character_mail_is_low() -> None:
+    bundle = make_bundle()
+    mail = make_heating_mail()
+    understand(mail, models=bundle)  # loads the language model once
+    timings = []
+    for _ in range(200):
+        start = time.perf_counter()
+        understand(mail, models=bundle)
+        timings.append(time.perf_counter() - start)
+    timings.sort()
+    # Generous bound for a shared CI machine; the benchmark reports the real figure.
+    assert timings[len(timings) // 2] < 0.01
