@@ -202,3 +202,17 @@ def finish_delivery(
     if status == WebhookDelivery.Status.SUCCEEDED:
         changes["delivered_at"] = now
     WebhookDelivery.objects.filter(id=delivery_id).update(**changes)
+
+
+def reset_failed_deliveries(*, delivery_ids: list[int]) -> list[int]:
+    """Put failed deliveries back to pending with a fresh attempt budget; returns their ids."""
+    with transaction.atomic():
+        ids = list(
+            WebhookDelivery.objects.select_for_update()
+            .filter(id__in=delivery_ids, status=WebhookDelivery.Status.FAILED)
+            .values_list("id", flat=True)
+        )
+        WebhookDelivery.objects.filter(id__in=ids).update(
+            status=WebhookDelivery.Status.PENDING, attempts=0, updated_at=timezone.now()
+        )
+    return ids
