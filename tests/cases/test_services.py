@@ -173,6 +173,12 @@ def test_a_closed_case_takes_no_messages(personas):
 
     with pytest.raises(CaseClosed):
         services.add_message(case_id=case.pk, direction="inbound", body_text="Hallo?")
+    with pytest.raises(CaseClosed):
+        services.add_note(case_id=case.pk, body_text="Nachtrag", by=personas.anna)
+    with pytest.raises(CaseClosed):
+        services.set_priority(case_id=case.pk, priority="high", by=personas.anna)
+    with pytest.raises(CaseClosed):
+        services.tag_case(case_id=case.pk, add=["x"], by=personas.anna)
     with pytest.raises(IllegalTransition):
         services.change_status(case_id=case.pk, status="open", by=personas.anna)
 

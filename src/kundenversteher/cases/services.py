@@ -218,6 +218,12 @@ def _store_message(
     return message
 
 
+def _ensure_not_closed(case: Case) -> None:
+    # Closed cases are archived: reports on them never change. New concerns get a new case.
+    if case.status == Status.CLOSED:
+        raise CaseClosed(_("Anliegen %s ist geschlossen.") % case.number)
+
+
 def _bump_priority(priority: str) -> str:
     index = PRIORITY_ORDER.index(priority)
     return PRIORITY_ORDER[min(index + 1, len(PRIORITY_ORDER) - 1)]
@@ -337,8 +343,7 @@ def add_message(
                 direction = Message.Direction.INBOUND
             else:
                 ensure_can_change_case(by, case)
-        if case.status == Status.CLOSED:
-            raise CaseClosed(_("Anliegen %s ist geschlossen.") % case.number)
+        _ensure_not_closed(case)
         message = _store_message(
             case,
             direction=direction,
@@ -377,6 +382,7 @@ def add_note(
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can_change_case(by, case)
+        _ensure_not_closed(case)
         message = Message.objects.create(
             case=case,
             direction=Message.Direction.NOTE,
@@ -457,7 +463,8 @@ def assign_case(
             assignee_id=agent_id, version=F("version") + 1, updated_at=now
         )
         if not updated:
-            holder = case.assignee
+            # Re-read: on PostgreSQL the joined assignee of a row we waited for can be stale.
+            holder = Case.objects.select_related("assignee").get(pk=case.pk).assignee
             if holder is not None:
                 raise ConcurrentUpdate(
                     _("Anliegen %(number)s wurde bereits von %(name)s übernommen.")
@@ -480,6 +487,7 @@ def set_priority(*, case_id: int, priority: str, by: Actor) -> Case:
         case = _lock(case_id)
         if by is not None:
             ensure_can_change_case(by, case)
+        _ensure_not_closed(case)
         new = Priority(priority)
         if case.priority != new:
             old = case.priority
@@ -497,6 +505,7 @@ def tag_case(
         case = _lock(case_id)
         if by is not None:
             ensure_can_change_case(by, case)
+        _ensure_not_closed(case)
         cleaned_add = [t.strip() for t in add if t.strip()]
         tags = [t for t in dict.fromkeys([*case.tags, *cleaned_add]) if t not in set(remove)]
         if tags != case.tags:
@@ -521,8 +530,7 @@ def merge_cases(*, source_id: int, target_id: int, by: Actor, now: datetime | No
         if by is not None:
             ensure_can_change_case(by, source)
             ensure_can_change_case(by, target)
-        if target.status == Status.CLOSED:
-            raise CaseClosed(_("Anliegen %s ist geschlossen.") % target.number)
+        _ensure_not_closed(target)
         if source.customer_id and target.customer_id and source.customer_id != target.customer_id:
             raise CaseError(_("Anliegen verschiedener Kunden können nicht zusammengeführt werden."))
         moved = list(Message.objects.filter(case=source).values_list("pk", flat=True))
@@ -565,6 +573,7 @@ def split_case(
         old = _lock(case_id)
         if by is not None:
             ensure_can_change_case(by, old)
+        _ensure_not_closed(old)
         wanted = set(message_ids)
         own = set(Message.objects.filter(case=old).values_list("pk", flat=True))
         if not wanted or not wanted <= own:
