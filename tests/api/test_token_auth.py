@@ -124,3 +124,11 @@ def test_management_command_prints_a_working_secret_once(db, client, capsys):
     assert (token.name, token.scopes) == ("ERP", ["events:read", "cases:read"])
     assert token.secret_hash == hash_secret(secret)
     assert client.get(URL, headers=bearer(secret)).status_code == 200
+
+
+def test_error_messages_follow_the_accept_language_header(db, client):
+    german = client.get(URL)
+    english = client.get(URL, headers={"Accept-Language": "en"})
+
+    assert german.json()["detail"].startswith("Nicht angemeldet")
+    assert english.json()["detail"].startswith("Not authenticated")
