@@ -113,3 +113,17 @@ def test_the_audit_log_admin_is_read_only(admin_client_as_ada):
         reverse("admin:privacy_auditentry_delete", args=[entry.id]), {"post": "yes"}
     )
     assert AuditEntry.objects.filter(id=entry.id).exists()
+
+
+def test_bulk_delete_from_the_changelist_writes_one_entry_per_object(admin_client_as_ada):
+    first = make_product("ET-FILTER", category="spare_part", price="24.50")
+    second = make_product("ET-PUMPE", category="spare_part", price="310.00")
+
+    admin_client_as_ada.post(
+        reverse("admin:customers_product_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.id, second.id], "post": "yes"},
+    )
+
+    assert not Product.objects.exists()
+    deleted = {e.object_id: e.changes["price"] for e in AuditEntry.objects.filter(action="delete")}
+    assert deleted == {str(first.id): ["24.50", None], str(second.id): ["310.00", None]}
