@@ -69,7 +69,7 @@ def test_concurrent_case_numbers_never_collide():
         try:
             barrier.wait(timeout=10)
             numbers.extend(make_case().number for _ in range(5))
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -96,7 +96,8 @@ def test_attachments_are_stored_with_sniffed_type_safe_name_and_hash(db):
     assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
     with attachment.file.open("rb") as stored:
         assert stored.read() == PDF
-    assert "März" not in attachment.file.name and ".." not in attachment.file.name
+    assert "März" not in attachment.file.name
+    assert ".." not in attachment.file.name
 
 
 @pytest.mark.parametrize(

@@ -53,17 +53,18 @@ def is_staff_role(role: str | None) -> bool:
 
 def visibility_filter(queryset: CaseQuerySet, user: UserLike) -> CaseQuerySet:
     role = role_of(user)
-    if role is None or user is None:
+    if role is None or user is None or user.pk is None:
         return queryset.none()
     if role == Role.ADMIN:
         return queryset
+    user_id = int(user.pk)
     if role == CUSTOMER_ROLE:
-        return queryset.filter(customer__user_id=user.pk)
-    team_ids = list(AgentProfile.objects.filter(user_id=user.pk).values_list("teams", flat=True))
+        return queryset.filter(customer__user_id=user_id)
+    team_ids = list(AgentProfile.objects.filter(user_id=user_id).values_list("teams", flat=True))
     team_ids = [tid for tid in team_ids if tid is not None]
     return queryset.filter(
         Q(team_id__in=team_ids)
-        | Q(assignee_id=user.pk)
+        | Q(assignee_id=user_id)
         | Q(team__isnull=True)
         | Q(team__restricted=False)
     )

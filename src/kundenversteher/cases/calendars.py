@@ -56,7 +56,8 @@ def parse_weekly_hours(
 
 @functools.lru_cache(maxsize=64)
 def _holidays(subdiv: str, year: int) -> holidays.HolidayBase:
-    return holidays.Germany(subdiv=subdiv or None, years=year)
+    table: holidays.HolidayBase = holidays.country_holidays("DE", subdiv=subdiv or None, years=year)
+    return table
 
 
 def is_holiday(spec: CalendarSpec, day: date) -> bool:

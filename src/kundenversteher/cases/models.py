@@ -179,7 +179,7 @@ class AgentProfile(models.Model):
     teams = models.ManyToManyField(
         Team, blank=True, related_name="members", verbose_name=_("Teams")
     )
-    skills = models.ManyToManyField(
+    skills: models.ManyToManyField[Skill, AgentSkill] = models.ManyToManyField(
         Skill,
         through="AgentSkill",
         blank=True,
