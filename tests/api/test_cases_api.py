@@ -311,3 +311,28 @@ def test_admin_sees_restricted_cases(client, buchhaltung):
     case = make_raw_case(team=buchhaltung)
 
     assert client.get(f"{CASES}{case.id}", headers=bearer(secret)).status_code == 200
+
+
+def test_portal_customer_sees_own_case_without_internal_notes(client, anna):
+    from kundenversteher.customers.models import Customer
+    from tests.api.factories import make_user
+
+    clara_user = make_user("clara")
+    clara = make_customer("Clara")
+    Customer.objects.filter(id=clara.id).update(user=clara_user)
+    case = make_raw_case()
+    Case.objects.filter(id=case.id).update(customer=clara)
+    other = make_raw_case()
+    _, agent_secret = make_token(anna)
+    post(client, f"{CASES}{case.id}/messages", {"body_text": "Antwort"}, agent_secret)
+    post(client, f"{CASES}{case.id}/notes", {"body_text": "intern"}, agent_secret)
+    _, clara_secret = make_token(clara_user, scopes=[Scope.CASES_READ])
+
+    own = client.get(f"{CASES}{case.id}", headers=bearer(clara_secret))
+    foreign = client.get(f"{CASES}{other.id}", headers=bearer(clara_secret))
+    messages = client.get(f"/api/v1/messages/?case_id={case.id}", headers=bearer(clara_secret))
+
+    assert own.status_code == 200
+    assert [m["body_text"] for m in own.json()["messages"]] == ["Antwort"]
+    assert [m["body_text"] for m in messages.json()["items"]] == ["Antwort"]
+    assert foreign.status_code == 404
