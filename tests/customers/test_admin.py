@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from kundenversteher.customers.models import CustomerIdentity, Order
+from kundenversteher.customers.models import Customer, CustomerIdentity, Order
 from kundenversteher.events.models import Event
 from tests.customers.factories import make_customer, make_order
 
@@ -14,7 +14,7 @@ def staff_client(client, db):
     return client
 
 
-def _customer_form(customer, **identity):
+def _customer_form(customer: Customer, **identity: str) -> dict[str, str]:
     data = {
         "kind": "b2c",
         "organisation": "",

@@ -117,7 +117,7 @@ def test_search_customers_by_name_number_mail_phone_and_organisation(busy_custom
     huber = make_organisation("Huber Haustechnik GmbH")
     installer = make_customer("Huber", first_name="Max", kind="b2b", organisation=huber)
 
-    def ids(q):
+    def ids(q: str) -> list[int]:
         return [s.id for s in search_customers(q)]
 
     assert ids("schmidt") == [busy_customer.id]
