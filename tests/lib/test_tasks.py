@@ -70,6 +70,7 @@ def test_backoff_grows_exponentially_within_jitter():
 
 
 def test_a_due_periodic_job_is_enqueued_once_per_interval(db):
+    PeriodicJob.objects.all().delete()  # apps' migrations install their own jobs
     now = timezone.now()
     ensure_periodic_jobs(
         [PeriodicSpec("tick", "tests.lib.sample_tasks.tick", interval_seconds=60)], now=now
