@@ -119,15 +119,17 @@ def test_prior_contacts_raise_urgency() -> None:
     assert again.urgency.score > calm.urgency.score
 
 
-def test_single_call_latency_of_a_500_character_mail_is_low() -> None:
+def test_single_call_cpu_time_of_a_500_character_mail_is_low() -> None:
     bundle = make_bundle()
     mail = make_heating_mail()
     understand(mail, models=bundle)  # loads the language model once
     timings = []
     for _ in range(200):
-        start = time.perf_counter()
+        start = time.thread_time()
         understand(mail, models=bundle)
-        timings.append(time.perf_counter() - start)
+        timings.append(time.thread_time() - start)
     timings.sort()
-    # Generous bound for a shared CI machine; the benchmark reports the real figure.
+    # CPU time, not wall time: the suite runs on shared machines. The bound is loose (the
+    # benchmark reports the real figure, ~1.5 ms) but catches a slow library sneaking in,
+    # e.g. dateparser at ~6 ms per message.
     assert timings[len(timings) // 2] < 0.01

@@ -39,6 +39,8 @@ def _first_chars(items: object) -> set[str] | None:
                     chars.add(chr(sub_arg).lower())
                 elif sub_op is _c.RANGE and sub_arg[1] - sub_arg[0] < 64:
                     chars.update(chr(x).lower() for x in range(sub_arg[0], sub_arg[1] + 1))
+                elif sub_op is _c.CATEGORY and sub_arg is _c.CATEGORY_DIGIT:
+                    chars.update("0123456789")
                 else:
                     return _ANY
             return chars

@@ -167,6 +167,11 @@ _WEEKDAY = re.compile(
     rf"bis|next|this|last|on|by|until|coming)\s+(?P<wd>{_WEEKDAY_ALT})(?!\w)",
     re.IGNORECASE,
 )
+_PART_OF_DATE = frozenset(
+    q + e
+    for q in ("nächste", "kommende", "diese", "letzte", "vergangene")
+    for e in ("", "n", "r", "s")
+) | {"next", "this", "last", "coming"}
 _IN_PERIOD = re.compile(
     rf"(?<!\w)(?:in|within|innerhalb)\s+(?P<n>\d{{1,3}}|{_NUMWORD_ALT})\s+"
     r"(?P<unit>tage[n]?|tag|wochen|woche|monate[n]?|monat|days?|weeks?|months?)(?!\w)",
@@ -243,11 +248,15 @@ def find_dates(text: str, *, today: date) -> list[DateMatch]:
         weekday = WEEKDAYS[m["wd"].lower()]
         qualifier = m["q"].lower()
         if qualifier.startswith(("letzte", "vergangene", "last")):
-            delta = (today.weekday() - weekday) % 7 or 7
-            add(m, today - timedelta(days=delta), relative=True)
+            delta = -((today.weekday() - weekday) % 7 or 7)
         else:
             delta = (weekday - today.weekday()) % 7 or 7
-            add(m, today + timedelta(days=delta), relative=True)
+        # "nächsten Dienstag" is one expression; in "bis Freitag" the preposition is a deadline
+        # cue for urgency, not part of the date.
+        start = m.start() if qualifier in _PART_OF_DATE else m.start("wd")
+        found.append(
+            DateMatch(start, m.end(), text[start : m.end()], today + timedelta(days=delta), True)
+        )
     for m in _IN_PERIOD.finditer(text):
         raw = m["n"].lower()
         n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]

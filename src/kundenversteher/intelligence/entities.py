@@ -136,6 +136,7 @@ _POSTCODE_LEFT = re.compile(
     r"(?:^|[\n,;:]|\b(?:in|aus|nach|wohne|Wohnort|Anschrift|Adresse)|\bD-|\d[a-zA-Z]?)[ \t]*$"
 )
 _DIGIT = re.compile(r"\d")
+_FIVE_DIGITS = re.compile(r"\d{5}")
 # Not the tail of a longer digit group sequence ("4539 1488 0343 6467" is a card, not a phone).
 _PHONE_CANDIDATE = re.compile(
     r"(?<![\w+/.,-])(?<!\d\s)(?:\+\s?\d|00\d|\(0|0)[\d \t()/.-]{4,22}\d(?![\w])"
@@ -275,6 +276,12 @@ def _numbers(text: str, patterns: tuple[NumberPattern, ...]) -> Iterable[_Candid
         return
     for pattern in patterns:
         kind = EntityKind(pattern.kind)
+        # Cheap pre-check: a bare number pattern is pointless without any of its context words.
+        if pattern.context_words and not (
+            ("#" in pattern.context_words and "#" in text)
+            or _context_regex(pattern.context_words).search(text)
+        ):
+            continue
         for m in _compiled(pattern.regex).finditer(text):
             if pattern.context_words and not _has_context(
                 text, m.start(), m.end(), pattern.context_words
@@ -324,6 +331,8 @@ def _valid_postcode(plz: str) -> bool:
 
 
 def _postcodes(text: str) -> Iterable[_Candidate]:
+    if not _FIVE_DIGITS.search(text):
+        return
     for m in _POSTCODE_TOWN.finditer(text):
         left = text[max(0, m.start() - 30) : m.start()]
         if left.endswith("D-"):
