@@ -155,3 +155,32 @@ def test_check_sla_is_registered_as_a_periodic_job(db):
         60,
         True,
     )
+
+
+def test_raising_the_priority_switches_to_the_stricter_policy(policy, personas):
+    make_policy(
+        calendar=policy.calendar,
+        name="Dringend",
+        priority="urgent",
+        first_response_minutes=60,
+        next_response_minutes=60,
+        resolution_minutes=240,
+    )
+    case = make_case(now=at(8, 9))
+    assert case.first_response_due == at(8, 13)
+
+    services.set_priority(case_id=case.pk, priority="urgent", by=personas.anna)
+
+    case.refresh_from_db()
+    assert (case.sla_policy.name, case.first_response_due, case.resolution_due) == (
+        "Dringend",
+        at(8, 10),
+        at(8, 13),
+    )
+    event = Event.objects.get(kind="case.priority_changed", case_id=case.pk)
+    assert event.payload == {
+        "number": case.number,
+        "from": "normal",
+        "to": "urgent",
+        "sla_policy_changed": True,
+    }

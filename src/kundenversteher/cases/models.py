@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kundenversteher.cases.calendars import CalendarSpec, parse_weekly_hours
@@ -333,6 +334,9 @@ class Case(TimeStampedModel):
         related_name="cases",
         verbose_name=_("Kunde"),
     )
+    # When the concern reached us (a letter's receipt, a mail's arrival): the SLA start. May be
+    # earlier than created_at when intake processes a backlog.
+    received_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
     tags = models.JSONField(_("Schlagwörter"), default=list, blank=True)
     sla_policy = models.ForeignKey(
         SLAPolicy,

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kundenversteher.cases import sla
 from kundenversteher.cases.models import (
     AgentProfile,
     AgentSkill,
@@ -224,6 +225,8 @@ def route_case(*, case_id: int, now: datetime | None = None) -> RoutingDecision:
         if rule is not None and rule.set_priority and rule.set_priority != case.priority:
             case.priority = rule.set_priority
             update_fields.append("priority")
+            if sla.reapply_policy(case, customer_tier=tier):
+                update_fields += ["sla_policy", "first_response_due", "resolution_due"]
             reasons.append(
                 _reason(
                     "set_priority", _("Priorität gesetzt: %s") % rule.get_set_priority_display()

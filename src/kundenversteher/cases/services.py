@@ -218,6 +218,10 @@ def _store_message(
     return message
 
 
+def _tier(case: Case) -> str:
+    return str(case.customer.tier) if case.customer is not None else ""
+
+
 def _ensure_not_closed(case: Case) -> None:
     # Closed cases are archived: reports on them never change. New concerns get a new case.
     if case.status == Status.CLOSED:
@@ -282,6 +286,7 @@ def open_case(
             sentiment=sentiment,
             urgency=urgency,
             customer=customer,
+            received_at=now,
             tags=list(dict.fromkeys(tags)),
         )
         sla.apply_policy(case, customer_tier=customer.tier if customer else "", now=now)
@@ -492,9 +497,16 @@ def set_priority(*, case_id: int, priority: str, by: Actor) -> Case:
         if case.priority != new:
             old = case.priority
             case.priority = new
+            # A more urgent case may fall under a stricter policy (shorter due times).
+            policy_changed = sla.reapply_policy(case, customer_tier=_tier(case))
             case.version += 1
-            case.save(update_fields=["priority", "version", "updated_at"])
-            _record("case.priority_changed", case, by=by, data={"from": old, "to": new.value})
+            case.save()
+            _record(
+                "case.priority_changed",
+                case,
+                by=by,
+                data={"from": old, "to": new.value, "sla_policy_changed": policy_changed},
+            )
     return case
 
 
@@ -593,6 +605,7 @@ def split_case(
             team=old.team,
             assignee=old.assignee,
             customer=old.customer,
+            received_at=now,
             tags=list(old.tags),
         )
         sla.apply_policy(new, customer_tier=old.customer.tier if old.customer else "", now=now)

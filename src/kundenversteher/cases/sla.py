@@ -50,6 +50,27 @@ def apply_policy(case: Case, *, customer_tier: str, now: datetime) -> None:
     case.resolution_due = add_business_minutes(spec, now, policy.resolution_minutes)
 
 
+def reapply_policy(case: Case, *, customer_tier: str) -> bool:
+    """After a priority change: switch to the matching policy, due times counted from receipt.
+
+    Time already spent waiting for the customer still extends the new due times. Returns
+    whether the policy changed (due times stay untouched if it did not).
+    """
+    policy = select_policy(priority=case.priority, customer_tier=customer_tier)
+    if policy is None or policy.pk == case.sla_policy_id:
+        return False
+    case.sla_policy = policy
+    spec = policy.calendar.spec()
+    start = case.received_at
+    waited = case.sla_paused_seconds
+    if case.first_responded_at is None:
+        due = add_business_minutes(spec, start, policy.first_response_minutes)
+        case.first_response_due = add_business_seconds(spec, due, waited)
+    due = add_business_minutes(spec, start, policy.resolution_minutes)
+    case.resolution_due = add_business_seconds(spec, due, waited)
+    return True
+
+
 def pause(case: Case, *, now: datetime) -> None:
     if case.sla_paused_at is None:
         case.sla_paused_at = now
