@@ -2,10 +2,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from kundenversteher.api.models import Scope
 from kundenversteher.cases.models import Case, Message, Role
+from kundenversteher.customers.models import Customer
 from kundenversteher.events.models import Event
 from tests.api.factories import (
     bearer,
@@ -15,6 +18,7 @@ from tests.api.factories import (
     make_raw_case,
     make_team,
     make_token,
+    make_user,
 )
 
 CASES = "/api/v1/cases/"
@@ -282,8 +286,6 @@ def test_page_size_above_the_maximum_is_422(client, anna):
 
 
 def test_session_login_uses_the_api_with_csrf(db, anna):
-    from django.test import Client
-
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(anna)
     case = make_raw_case()
@@ -314,9 +316,6 @@ def test_admin_sees_restricted_cases(client, buchhaltung):
 
 
 def test_portal_customer_sees_own_case_without_internal_notes(client, anna):
-    from kundenversteher.customers.models import Customer
-    from tests.api.factories import make_user
-
     clara_user = make_user("clara")
     clara = make_customer("Clara")
     Customer.objects.filter(id=clara.id).update(user=clara_user)
@@ -336,3 +335,41 @@ def test_portal_customer_sees_own_case_without_internal_notes(client, anna):
     assert [m["body_text"] for m in own.json()["messages"]] == ["Antwort"]
     assert [m["body_text"] for m in messages.json()["items"]] == ["Antwort"]
     assert foreign.status_code == 404
+
+
+def test_message_with_attachment_upload(client, anna, settings):
+    _, secret = make_token(anna)
+    case = make_raw_case()
+    pdf = SimpleUploadedFile("rechnung.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+
+    response = client.post(
+        f"{CASES}{case.id}/messages/upload",
+        {"body_text": "Rechnung anbei", "files": [pdf]},
+        headers=bearer(secret),
+    )
+
+    assert response.status_code == 201
+    [attachment] = response.json()["attachments"]
+    assert (attachment["original_filename"], attachment["content_type"]) == (
+        "rechnung.pdf",
+        "application/pdf",
+    )
+
+
+def test_oversized_attachment_is_refused_and_nothing_is_stored(client, anna, settings):
+    settings.KV_MAX_ATTACHMENT_BYTES = 100
+    _, secret = make_token(anna)
+    case = make_raw_case()
+    big = SimpleUploadedFile(
+        "foto.png", b"\x89PNG\r\n\x1a\n" + b"0" * 500, content_type="image/png"
+    )
+
+    response = client.post(
+        f"{CASES}{case.id}/messages/upload",
+        {"body_text": "Foto", "files": [big]},
+        headers=bearer(secret),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "attachment_rejected"
+    assert not Message.objects.exists()

@@ -6,9 +6,10 @@ from kundenversteher import wiring
 from kundenversteher.api.models import WebhookDelivery
 from kundenversteher.api.services import create_webhook_endpoint
 from kundenversteher.api.tasks import deliver_event_to_webhooks
+from kundenversteher.customers.models import Customer
 from kundenversteher.events.models import Event
 from kundenversteher.events.services import record, register_reactions
-from tests.api.factories import bearer, make_admin, make_token, make_user
+from tests.api.factories import bearer, make_admin, make_customer, make_token, make_user
 
 URL = "/api/v1/events/"
 
@@ -54,9 +55,6 @@ def test_filters_by_kind_prefix_customer_and_since(db, client):
 
 
 def test_portal_customers_cannot_read_the_event_log(db, client):
-    from kundenversteher.customers.models import Customer
-    from tests.api.factories import make_customer
-
     clara = make_user("clara")
     Customer.objects.filter(id=make_customer("Clara").id).update(user=clara)
     _, secret = make_token(clara)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from kundenversteher.api.auth import acting_user, ensure_staff, requires
 from kundenversteher.api.models import Scope
@@ -37,6 +38,7 @@ from kundenversteher.cases import queries, services
 from kundenversteher.cases.access import UserLike
 from kundenversteher.cases.errors import CaseNotFound
 from kundenversteher.cases.models import Case, Message
+from kundenversteher.cases.types import AttachmentUpload
 
 router = Router(tags=["cases"])
 READ = requires(Scope.CASES_READ)
@@ -127,6 +129,39 @@ def add_message(request: HttpRequest, case_id: int, payload: MessageIn) -> Statu
         body_html=payload.body_html,
         channel=payload.channel or "",
         by=user,
+    )
+    return Status(201, message)
+
+
+@router.post("/{case_id}/messages/upload", response=with_errors({201: MessageOut}), auth=WRITE)
+def add_message_with_attachments(
+    request: HttpRequest,
+    case_id: int,
+    body_text: Form[str],
+    files: File[list[UploadedFile]],
+    direction: Form[Literal["inbound", "outbound"]] = "outbound",
+) -> Status[Message]:
+    """A message with attachments (multipart/form-data). Size and type are checked by the
+    cases app (KV_MAX_ATTACHMENT_BYTES, no executables); a refused file refuses the message."""
+    user = acting_user(request)
+    _ensure_visible(user, case_id)
+    uploads = [
+        AttachmentUpload(
+            filename=f.name or "datei",
+            # Bounded: Django spools uploads to disk; the service rejects oversized files
+            # before anything is stored.
+            content=f.read(settings.KV_MAX_ATTACHMENT_BYTES + 1),
+            declared_content_type=f.content_type or "",
+        )
+        for f in files
+    ]
+    message = services.add_message(
+        case_id=case_id,
+        direction=direction,
+        body_text=body_text,
+        by=user,
+        attachments=uploads,
+        max_attachment_bytes=settings.KV_MAX_ATTACHMENT_BYTES,
     )
     return Status(201, message)
 
