@@ -140,9 +140,20 @@ def test_a_merged_duplicate_is_erased_with_the_customer(anna, customers_provider
     duplicate = make_customer("Schmidt", first_name="A.", street="Alte Gasse 2")
     services.merge_customers(source_id=duplicate.id, target_id=anna.id)
 
+    record("message.received", customer_id=duplicate.id, data={"subject": "Alte Anfrage"})
+    exported = export_customer_data(anna.id)
+
     erase_customer_data(anna.id, by=None)
 
+    assert [e["payload"] for e in exported["customers"]["events_of_merged_duplicates"]] == [
+        {"kind": "b2c"},
+        {"subject": "Alte Anfrage"},
+    ]
     assert Customer.objects.get(id=duplicate.id).street == ""
+    assert [e.payload for e in Event.objects.filter(customer_id=duplicate.id)] == [
+        {"erased": True},
+        {"erased": True},
+    ]
 
 
 def test_register_provider_rejects_objects_without_export_and_erase():

@@ -14,7 +14,8 @@ What erasure does here, and why:
 * Devices are kept for product safety (recalls, warranty), but their installation address,
   which is the person's home address in B2C, is blanked.
 
-Duplicates merged into the customer are the same person and are erased with them.
+Duplicates merged into the customer are the same person and are erased with them, including
+the events recorded under their old ids (the privacy service only knows the survivor's id).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from kundenversteher.customers.models import (
     Order,
     OrderLine,
 )
+from kundenversteher.events.models import Event
+from kundenversteher.events.services import erase_customer_events
 
 _PERSONAL_FIELDS = ("salutation", "first_name", "company_role", "street", "postcode", "city")
 ERASED_NAME = "[gelöscht]"
@@ -93,6 +96,18 @@ class CustomersPrivacyProvider:
                 {**model_to_dict(d), "model": d.product.sku}
                 for d in Device.objects.filter(owner_id__in=ids).select_related("product")
             ],
+            # The privacy service exports the events of ``customer_id``; these are the rest.
+            "events_of_merged_duplicates": [
+                {
+                    "customer_id": e.customer_id,
+                    "occurred_at": e.occurred_at,
+                    "kind": e.kind,
+                    "channel": e.channel,
+                    "case_id": e.case_id,
+                    "payload": e.payload,
+                }
+                for e in Event.objects.filter(customer_id__in=ids[1:])
+            ],
         }
 
     def erase(self, customer_id: int) -> int:
@@ -116,6 +131,8 @@ class CustomersPrivacyProvider:
             .filter(~Q(street="") | ~Q(postcode="") | ~Q(city="") | ~Q(location=""))
             .update(street="", postcode="", city="", location="")
         )
+        for duplicate_id in ids[1:]:
+            erase_customer_events(customer_id=duplicate_id)
         user_ids = Customer.objects.filter(id__in=ids, user__isnull=False).values_list(
             "user_id", flat=True
         )
