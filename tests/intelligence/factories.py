@@ -81,7 +81,7 @@ def make_bundle(
     max_chars: int = 20_000,
 ) -> ModelBundle:
     return ModelBundle(
-        intent=intent,  # type: ignore[arg-type]
+        intent=intent,
         sentiment=sentiment,
         config=make_config(max_chars=max_chars),
     )
