@@ -84,3 +84,16 @@ def test_clean_email_body_combines_the_steps() -> None:
     )
     result = clean_email_body(markup, is_html=True)
     assert (result.body, result.signature) == ("Meine Bestellung 4711 fehlt.", "Viele Grüße\nAnna")
+
+
+def test_wrapped_gmail_reply_header_cuts_the_history() -> None:
+    text = (
+        "Passt so.\n\nAm Mo., 23. Nov. 2026 um 10:00 Uhr schrieb Brenner Service <\n"
+        "service@brenner.de>:\n> alt"
+    )
+    assert strip_quoted_reply(text) == "Passt so."
+
+
+def test_schrieb_in_the_customers_own_text_is_kept() -> None:
+    text = "Am Telefon schrieb mir Ihr Kollege nichts auf.\n\nBitte Rückruf."
+    assert strip_quoted_reply(text) == text

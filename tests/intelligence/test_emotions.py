@@ -69,3 +69,8 @@ def test_fallback_sentiment_labels(text: str, label: Sentiment) -> None:
     assert result.label == label
     assert result.model_version == "rules-1"
     assert -1.0 <= result.score <= 1.0
+
+
+def test_thanks_as_part_of_the_closing_is_not_gratitude() -> None:
+    result = analyse_emotions("Die Heizung ist schon wieder kaputt.\nDanke und viele Grüße")
+    assert Emotion.GRATITUDE not in result.emotions

@@ -73,8 +73,9 @@ _REPLY_HEADERS = re.compile(
     r"(?im)^[ \t]*(?:"
     r"-{2,}\s*(?:Ursprüngliche\s+Nachricht|Original\s+Message|Weitergeleitete\s+Nachricht|"
     r"Forwarded\s+message)\s*-{2,}"
-    r"|Am\s+.{3,200}?\s+schrieb\s+.{0,200}?:"
-    r"|On\s+.{3,200}?\s+wrote:"
+    # Mail clients wrap long header lines once; a blank line ends the header.
+    r"|Am\s+(?:[^\n]|\n(?![ \t]*\n)){3,250}?\s+schrieb\s+(?:[^\n:]|\n(?![ \t]*\n)){0,250}?:"
+    r"|On\s+(?:[^\n]|\n(?![ \t]*\n)){3,250}?\s+wrote:"
     r"|(?:Von|From):\s.+\n(?:.*\n){0,3}?[ \t]*(?:Gesendet|Sent|Datum|Date):\s"
     r")"
 )

@@ -213,7 +213,9 @@ _NEGATION = re.compile(
 )
 # Politeness formulas are not gratitude for anything that happened ("Danke im Voraus").
 _FORMULA_AFTER = re.compile(
-    r"^\s*(?:im\s+voraus|vorab|in\s+advance|für\s+ihre\s+(?:mühe|hilfe|bemühungen))", re.IGNORECASE
+    r"^\s*(?:im\s+voraus|vorab|in\s+advance|für\s+ihre\s+(?:mühe|hilfe|bemühungen)|"
+    r"[,!.]?\s*(?:und|and)\s+(?:viele|beste|liebe|freundliche|herzliche)?\s*(?:grüße|gruß|regards))",
+    re.IGNORECASE,
 )
 _SHOUTED_WORD = re.compile(r"\b[A-ZÄÖÜ]{3,}\b")
 _EXCLAMATIONS = re.compile(r"!{2,}|\?!|!\?")
