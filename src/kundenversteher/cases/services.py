@@ -379,6 +379,79 @@ def add_message(
     return message
 
 
+def file_inbound(
+    *,
+    case_id: int | None,
+    subject: str,
+    channel: str,
+    body_text: str,
+    body_html: str = "",
+    customer_id: int | None = None,
+    language: str = "de",
+    intent: str = "",
+    intent_confidence: float | None = None,
+    sentiment: str = "",
+    urgency: str = "",
+    priority: str = Priority.NORMAL,
+    author_label: str = "",
+    raw_ref: str = "",
+    attachments: Sequence[AttachmentUpload] = (),
+    max_attachment_bytes: int | None = None,
+    now: datetime | None = None,
+) -> Message:
+    """The intake pipeline's one call: thread a customer message into its case or open one.
+
+    ``case_id`` is the case the message refers to (reply headers, a case number in the text),
+    or None. Mail to a merged-away case lands in the surviving case; mail to a closed case opens
+    a follow-up case linked to the old one, because closed cases never change.
+    """
+    if not (body_text or body_html or attachments):
+        raise CaseError(_("Leere Nachricht: nichts abzulegen."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        previous: Case | None = None
+        if case_id is not None:
+            target = Case.objects.filter(pk=_follow_merges(case_id)).first()
+            if target is not None and target.status != Status.CLOSED:
+                return add_message(
+                    case_id=target.pk,
+                    direction=Message.Direction.INBOUND,
+                    body_text=body_text,
+                    body_html=body_html,
+                    channel=channel,
+                    author_label=author_label,
+                    raw_ref=raw_ref,
+                    attachments=attachments,
+                    max_attachment_bytes=max_attachment_bytes,
+                    now=now,
+                )
+            previous = target
+        case = open_case(
+            subject=subject,
+            channel=channel,
+            customer_id=customer_id
+            if customer_id is not None
+            else (previous.customer_id if previous is not None else None),
+            language=language,
+            intent=intent,
+            intent_confidence=intent_confidence,
+            sentiment=sentiment,
+            urgency=urgency,
+            priority=priority,
+            body_text=body_text,
+            body_html=body_html,
+            author_label=author_label,
+            raw_ref=raw_ref,
+            attachments=attachments,
+            max_attachment_bytes=max_attachment_bytes,
+            now=now,
+        )
+        if previous is not None:
+            CaseLink.objects.create(from_case=case, to_case=previous, kind=CaseLink.Kind.RELATED)
+            _record("case.follow_up_opened", previous, by=None, data={"new_case_id": case.pk})
+        return case.messages.get()  # open_case stored exactly this one message
+
+
 def add_note(
     *, case_id: int, body_text: str, by: AbstractBaseUser, now: datetime | None = None
 ) -> Message:
