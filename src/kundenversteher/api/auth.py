@@ -44,12 +44,10 @@ def consume_rate(token: ApiToken, *, limit: int, now: float | None = None) -> No
     now = time.time() if now is None else now
     window = int(now // _WINDOW_SECONDS)
     key = f"kv:api-rate:{token.id}:{window}"
-    cache.add(key, 0, timeout=_WINDOW_SECONDS * 2)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=_WINDOW_SECONDS * 2)
-        count = 1
+    except ValueError:  # first request of this window (incr first: one round-trip less)
+        count = 1 if cache.add(key, 1, timeout=_WINDOW_SECONDS * 2) else cache.incr(key)
     if count > limit:
         raise RateLimitedError(retry_after=max(1, _WINDOW_SECONDS - int(now % _WINDOW_SECONDS)))
 
