@@ -10,8 +10,10 @@ from typing import Any
 
 from django_tasks.base import Task
 
+from kundenversteher.customers.privacy import CustomersPrivacyProvider
 from kundenversteher.events.services import register_reactions
 from kundenversteher.lib.periodic import PeriodicSpec
+from kundenversteher.privacy.registry import register_provider
 
 REACTIONS: dict[str, list[Task[Any, Any]]] = {}
 
@@ -24,3 +26,4 @@ PERIODIC_JOBS: list[PeriodicSpec] = [
 
 def install() -> None:
     register_reactions(REACTIONS)
+    register_provider("customers", CustomersPrivacyProvider())
