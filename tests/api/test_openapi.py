@@ -25,3 +25,13 @@ def test_swagger_ui_loads(db, client):
 
     assert response.status_code == 200
     assert b"/api/openapi.json" in response.content
+
+
+def test_swagger_ui_is_served_from_local_static_files_once_ninja_is_installed(db, client, settings):
+    # Needs "ninja" in INSTALLED_APPS (asked of the lead); without it ninja loads a CDN.
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "ninja"]
+
+    html = client.get("/api/docs").content.decode()
+
+    assert "cdn.jsdelivr.net" not in html
+    assert "/static/ninja/swagger-ui-bundle.js" in html
