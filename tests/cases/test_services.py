@@ -245,7 +245,10 @@ def test_merge_moves_all_messages_and_closes_the_source(personas):
         (source.pk, other.pk, "related"),
         (source.pk, target.pk, "duplicate"),
     }
-    assert kinds(source)[-2:] == ["case.closed", "case.merged"]
+    # No "case.closed" for a merged duplicate: surveys on closed cases must not fire for it.
+    assert kinds(source)[-1] == "case.merged"
+    assert "case.closed" not in kinds(source)
+    assert Event.objects.get(kind="case.merged", case_id=source.pk).payload["to"] == "closed"
     assert kinds(target)[-1] == "case.merge_received"
     # Later mail to the merged-away case lands in the target.
     late = services.add_message(case_id=source.pk, direction="inbound", body_text="Noch was")

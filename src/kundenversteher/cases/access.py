@@ -71,9 +71,7 @@ def visibility_filter(queryset: CaseQuerySet, user: UserLike) -> CaseQuerySet:
 
 
 def can_view_case(user: UserLike, case: Case) -> bool:
-    from kundenversteher.cases.models import Case as CaseModel
-
-    return CaseModel.objects.visible_to(user).filter(pk=case.pk).exists()
+    return visibility_filter(type(case).objects.all(), user).filter(pk=case.pk).exists()
 
 
 def ensure_can_view_case(user: UserLike, case: Case) -> None:

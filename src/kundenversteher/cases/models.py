@@ -290,6 +290,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> CaseQuerySet:
+        # access.py builds on these models (roles, teams), so it is imported at call time.
         from kundenversteher.cases.access import visibility_filter
 
         return visibility_filter(self, user)

@@ -623,7 +623,11 @@ def merge_cases(*, source_id: int, target_id: int, by: Actor, now: datetime | No
         CaseLink.objects.get_or_create(
             from_case=source, to_case=target, kind=CaseLink.Kind.DUPLICATE
         )
-        _change_status(source, on_merge(source.status), by=by, now=now, reason="merged")
+        # Status set without the generic "case.closed" event: a merged duplicate was not
+        # resolved, so reactions to closed cases (satisfaction surveys) must not fire for it.
+        # The "case.merged" event below carries the status change instead.
+        old_status = source.status
+        _apply_status(source, on_merge(source.status), now=now)
         source.merged_into = target
         source.version += 1
         source.save()
@@ -633,7 +637,15 @@ def merge_cases(*, source_id: int, target_id: int, by: Actor, now: datetime | No
         target.version += 1
         target.save()
         _record(
-            "case.merged", source, by=by, data={"into_case_id": target.pk, "message_ids": moved}
+            "case.merged",
+            source,
+            by=by,
+            data={
+                "into_case_id": target.pk,
+                "message_ids": moved,
+                "from": old_status,
+                "to": source.status,
+            },
         )
         _record(
             "case.merge_received",
