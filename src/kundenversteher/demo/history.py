@@ -1,0 +1,436 @@
+"""Finished cases and orders written in bulk, with the events the services would have recorded.
+
+Why not the services: a finished case goes through ~5 service calls (open, route, reply,
+resolve, close) at ~40 ms each on SQLite, which made the small demo miss its 60-second budget;
+and the services stamp "now", whereas history needs its real past timestamps (dashboards and
+journeys read them). So the demo writes what those services would have written — the case with
+team, agent and SLA clocks chosen by the same routing rules and policies, its messages, and
+``case.created`` / ``case.routed`` / ``case.message_added`` / ``case.first_response`` /
+``case.resolved`` / ``case.closed`` events at the historical times. Cases still in progress go
+through the real services (see ``services._Loader.cases``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from kundenversteher.cases.calendars import CalendarSpec, add_business_minutes
+from kundenversteher.cases.models import (
+    AgentProfile,
+    Case,
+    CaseNumberCounter,
+    Message,
+    RoutingRule,
+    SLAPolicy,
+    Team,
+)
+from kundenversteher.customers.models import Customer, CustomerIdentity, Order, OrderLine, Product
+from kundenversteher.demo.texts import CustomerMail, TextGenerator
+from kundenversteher.demo.texts.generator import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
+from kundenversteher.events.models import Event
+
+BULK_TAG = "demo-bulk"
+CHANNELS: dict[str, int] = {
+    "email": 60, "web_form": 15, "chat": 10, "phone": 8, "letter": 4, "api": 3,
+}  # fmt: skip
+_BULK_REPLY = {
+    "de": "Vielen Dank für Ihre Nachricht. Wir haben Ihr Anliegen erledigt.\n\n"
+    "Ihr Brenner-Serviceteam",
+    "en": "Thank you for your message. We have resolved your request.\n\nBrenner service team",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user_id: int
+    name: str
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    pk: int
+    first_minutes: int
+    resolution_minutes: int
+    spec: CalendarSpec
+
+
+class Desk:
+    """Routing rules, team members and SLA policies, read once and applied in memory."""
+
+    def __init__(self) -> None:
+        self.rules = [
+            (set(r.intents), r.team_id, r.set_priority, r.add_tag)
+            for r in RoutingRule.objects.filter(active=True, keywords=[]).order_by("order", "id")
+        ]
+        default = Team.objects.filter(is_default=True).order_by("id").first()
+        self.default_team = default.pk if default else None
+        self.members: dict[int, list[Member]] = {}
+        for profile in AgentProfile.objects.prefetch_related("teams").select_related("user"):
+            member = Member(
+                profile.user_id,
+                profile.user.get_full_name() or profile.user.get_username(),
+                tuple(profile.languages or ()),
+            )
+            for team in profile.teams.all():
+                self.members.setdefault(team.pk, []).append(member)
+        self.policies: dict[tuple[str, str], Policy] = {}
+        for p in SLAPolicy.objects.filter(active=True).select_related("calendar"):
+            self.policies[(p.priority, p.customer_tier)] = Policy(
+                p.pk, p.first_response_minutes, p.resolution_minutes, p.calendar.spec()
+            )
+
+    def route(self, intent: str, priority: str) -> tuple[int | None, str, list[str]]:
+        for intents, team, set_priority, tag in self.rules:
+            if intent in intents:
+                return team, set_priority or priority, [tag] if tag else []
+        return self.default_team, priority, []
+
+    def agent(self, team: int | None, language: str, rng: random.Random) -> Member | None:
+        fitting = [m for m in self.members.get(team or 0, []) if language in m.languages]
+        return rng.choice(fitting) if fitting else None
+
+    def policy(self, priority: str, tier: str) -> Policy | None:
+        for key in ((priority, tier), (priority, ""), ("", tier), ("", "")):
+            if key in self.policies:
+                return self.policies[key]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    customer_id: int
+    tier: str
+    mail: CustomerMail
+    reply: str  # "{agent}" is replaced by the agent's name; "" = a short standard reply
+    opened: datetime
+    channel: str
+    status: str  # "resolved" | "closed"
+    author_label: str
+
+
+class CaseNumbers:
+    """Case numbers from the per-year counter, written back once per batch."""
+
+    def __init__(self) -> None:
+        self.counters = {c.year: c.last_value for c in CaseNumberCounter.objects.all()}
+        self.touched: set[int] = set()
+
+    def next(self, at: datetime) -> str:
+        year = timezone.localtime(at).year
+        value = self.counters.get(year, 0) + 1
+        self.counters[year] = value
+        self.touched.add(year)
+        return f"KV-{year}-{value:06d}"
+
+    def save(self) -> None:
+        for year in sorted(self.touched):
+            CaseNumberCounter.objects.update_or_create(
+                year=year, defaults={"last_value": self.counters[year]}
+            )
+
+
+class timestamps_as_given:  # noqa: N801 - a context manager, named like one
+    """Let bulk_create keep given created_at/updated_at; auto_now(_add) would stamp "now"."""
+
+    def __init__(self, *models: type[Model]) -> None:
+        self.fields = [
+            m._meta.get_field(name)
+            for m in models
+            for name in ("created_at", "updated_at")
+            if any(f.name == name for f in m._meta.get_fields())
+        ]
+
+    def __enter__(self) -> None:
+        self.saved = [(f.auto_now, f.auto_now_add) for f in self.fields]  # type: ignore[union-attr]
+        for f in self.fields:
+            f.auto_now = f.auto_now_add = False  # type: ignore[union-attr]
+
+    def __exit__(self, *exc: object) -> None:
+        for f, (now, add) in zip(self.fields, self.saved, strict=True):
+            f.auto_now, f.auto_now_add = now, add  # type: ignore[union-attr]
+
+
+def _event(kind: str, case: Case, at: datetime, *, user_id: int | None = None,
+           label: str = "", data: dict[str, Any] | None = None) -> Event:  # fmt: skip
+    return Event(
+        occurred_at=at,
+        kind=kind,
+        actor_kind=Event.ActorKind.USER if user_id else Event.ActorKind.SYSTEM,
+        actor_user_id=user_id,
+        actor_label=label,
+        channel=case.channel,
+        case_id=case.pk,
+        customer_id=case.customer_id,
+        subject_type="cases.case",
+        subject_id=str(case.pk),
+        payload={"number": case.number, **(data or {})},
+    )
+
+
+def write_history(
+    items: Sequence[HistoryItem], *, desk: Desk, rng: random.Random, with_events: bool = True
+) -> int:
+    """Write finished cases with messages (and events); call inside a transaction."""
+    numbers = CaseNumbers()
+    cases: list[Case] = []
+    agents: list[Member | None] = []
+    for item in items:
+        priority = "high" if item.mail.urgent else "normal"
+        team, priority, tags = desk.route(item.mail.intent, priority)
+        agent = desk.agent(team, item.mail.language, rng)
+        policy = desk.policy(priority, item.tier)
+        responded = item.opened + timedelta(minutes=rng.randint(15, 60 * 20))
+        resolved = responded + timedelta(hours=rng.randint(1, 96))
+        cases.append(
+            Case(
+                number=numbers.next(item.opened),
+                subject=item.mail.subject[:300],
+                status=item.status,
+                priority=priority,
+                channel=item.channel,
+                language=item.mail.language,
+                intent=item.mail.intent,
+                intent_confidence=round(rng.uniform(0.62, 0.99), 2),
+                sentiment=item.mail.sentiment,
+                urgency="high" if item.mail.urgent else "normal",
+                team_id=team,
+                assignee_id=agent.user_id if agent else None,
+                customer_id=item.customer_id,
+                tags=[*tags, BULK_TAG] if not with_events else tags,
+                sla_policy_id=policy.pk if policy else None,
+                first_response_due=(
+                    add_business_minutes(policy.spec, item.opened, policy.first_minutes)
+                    if policy and with_events
+                    else None
+                ),
+                resolution_due=(
+                    add_business_minutes(policy.spec, item.opened, policy.resolution_minutes)
+                    if policy and with_events
+                    else None
+                ),
+                first_responded_at=responded,
+                resolved_at=resolved,
+                closed_at=resolved + timedelta(days=7) if item.status == "closed" else None,
+                received_at=item.opened,
+                created_at=item.opened,
+                updated_at=resolved,
+            )
+        )
+        agents.append(agent)
+    numbers.save()
+    with timestamps_as_given(Case):
+        created = Case.objects.bulk_create(cases, batch_size=1000)
+    messages: list[Message] = []
+    events: list[Event] = []
+    for case, item, agent in zip(created, items, agents, strict=True):
+        responded_at, resolved_at = case.first_responded_at, case.resolved_at
+        if responded_at is None or resolved_at is None:  # set above; narrows the types
+            raise AssertionError(case.number)
+        agent_id = agent.user_id if agent else None
+        agent_name = agent.name if agent else "Kundenservice"
+        # The reply was written before the agent was known; "{agent}" marks the signature.
+        reply = (item.reply or _BULK_REPLY[item.mail.language]).replace("{agent}", agent_name)
+        messages += [
+            Message(case_id=case.pk, direction="inbound", channel=case.channel,
+                    author_label=item.author_label, body_text=item.mail.text,
+                    created_at=item.opened),
+            Message(case_id=case.pk, direction="outbound", channel=case.channel,
+                    author_id=agent_id, author_label=agent_name, body_text=reply,
+                    created_at=responded_at),
+        ]  # fmt: skip
+        if not with_events:
+            continue
+        events += [
+            _event("case.created", case, item.opened,
+                   data={"intent": case.intent, "priority": case.priority,
+                         "sla_policy_id": case.sla_policy_id}),
+            _event("case.message_added", case, item.opened,
+                   data={"direction": "inbound", "channel": case.channel, "attachments": 0}),
+            _event("case.routed", case, item.opened,
+                   data={"team_id": case.team_id, "agent_id": agent_id}),
+            _event("case.message_added", case, responded_at, user_id=agent_id,
+                   label=agent_name if agent else "",
+                   data={"direction": "outbound", "channel": case.channel, "attachments": 0}),
+            _event("case.first_response", case, responded_at, user_id=agent_id,
+                   label=agent_name if agent else ""),
+            _event("case.resolved", case, resolved_at, user_id=agent_id,
+                   label=agent_name if agent else "",
+                   data={"from": "open", "to": "resolved", "reason": "manual"}),
+        ]  # fmt: skip
+        if case.closed_at is not None:
+            events.append(
+                _event("case.closed", case, case.closed_at,
+                       data={"from": "resolved", "to": "closed", "reason": "auto_close"})
+            )  # fmt: skip
+    Message.objects.bulk_create(messages, batch_size=2000)
+    # bulk_create, not events.services.record: the events are historical (their own
+    # occurred_at) and must not trigger today's reactions (surveys, webhooks) for old cases.
+    Event.objects.bulk_create(events, batch_size=2000)
+    return len(created)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    customer_id: int
+    number: int
+    lines: tuple[tuple[Product, int], ...]
+    ordered_at: datetime
+    path: tuple[str, ...]  # statuses after "received", e.g. ("confirmed", "shipped", "delivered")
+    tracking_number: str
+
+
+def write_order_history(items: Sequence[OrderItem]) -> int:
+    """Finished orders with lines and the ``order.created``/``order.status_changed`` events
+    ``customers.services`` would have recorded, at their historical times."""
+    orders: list[Order] = []
+    for item in items:
+        shipped = item.ordered_at + timedelta(days=2) if "shipped" in item.path else None
+        orders.append(
+            Order(
+                number=item.number,
+                customer_id=item.customer_id,
+                status=item.path[-1] if item.path else "received",
+                ordered_at=item.ordered_at,
+                promised_date=(item.ordered_at + timedelta(days=10)).date(),
+                shipped_at=shipped,
+                carrier="DHL" if shipped else "",
+                tracking_number=item.tracking_number if shipped else "",
+                total=sum((p.price * q for p, q in item.lines), Decimal("0.00")),
+                created_at=item.ordered_at,
+                updated_at=item.ordered_at + timedelta(days=2 * len(item.path)),
+            )
+        )
+    with timestamps_as_given(Order):
+        created = Order.objects.bulk_create(orders, batch_size=1000)
+    lines: list[OrderLine] = []
+    events: list[Event] = []
+    for order, item in zip(created, items, strict=True):
+        lines += [
+            OrderLine(order_id=order.pk, product_id=p.pk, quantity=q, unit_price=p.price)
+            for p, q in item.lines
+        ]
+        common = {"customer_id": order.customer_id, "subject_type": "customers.order",
+                  "subject_id": str(order.pk), "actor_kind": Event.ActorKind.SYSTEM}  # fmt: skip
+        events.append(
+            Event(occurred_at=item.ordered_at, kind="order.created",
+                  payload={"number": order.number, "total": str(order.total),
+                           "lines": len(item.lines)}, **common)
+        )  # fmt: skip
+        previous = "received"
+        for step, status in enumerate(item.path, start=1):
+            events.append(
+                Event(occurred_at=item.ordered_at + timedelta(days=2 * step),
+                      kind="order.status_changed",
+                      payload={"number": order.number, "from": previous, "to": status}, **common)
+            )  # fmt: skip
+            previous = status
+    OrderLine.objects.bulk_create(lines, batch_size=2000)
+    Event.objects.bulk_create(events, batch_size=2000)
+    return len(created)
+
+
+# ---------------------------------------------------------------------------- large size
+
+
+def bulk_load_cases(
+    *,
+    target: int,
+    seed: int,
+    customers: int = 0,
+    batch: int = 5000,
+    show_bar: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> int:
+    """Add finished bulk cases (tag ``demo-bulk``, no events) until ``target`` of them exist.
+
+    Resumable: each batch commits on its own, and a re-run adds only what is missing.
+    """
+    say = say or (lambda _msg: None)
+    existing = _count_bulk()
+    missing = target - existing
+    if missing <= 0:
+        say(f"{existing} Massendaten-Anliegen bereits vorhanden.")
+        return 0
+    rng = random.Random(seed + 1)  # noqa: S311 - demo data
+    _bulk_customers(customers, rng=rng)
+    tiers = dict(Customer.objects.values_list("pk", "tier"))
+    customer_ids = list(tiers)
+    desk = Desk()
+    # Texts repeat from a pool: generating a million mails would dominate the load time.
+    pool = list(TextGenerator(seed + 2).mails(min(20_000, max(1_000, target // 50))))
+    now = timezone.now()
+    bar: Any = None
+    if show_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(total=missing, unit=" Anliegen")
+    added = 0
+    channels, weights = list(CHANNELS), list(CHANNELS.values())
+    while added < missing:
+        size = min(batch, missing - added)
+        items = []
+        for _ in range(size):
+            customer = rng.choice(customer_ids)
+            items.append(
+                HistoryItem(
+                    customer_id=customer,
+                    tier=tiers[customer],
+                    mail=rng.choice(pool),
+                    reply="",
+                    opened=now
+                    - timedelta(days=rng.randint(8, 729), seconds=rng.randint(0, 86_399)),
+                    channel=rng.choices(channels, weights)[0],
+                    status="closed",
+                    author_label="",
+                )
+            )
+        with transaction.atomic():
+            write_history(items, desk=desk, rng=rng, with_events=False)
+        added += size
+        if bar is not None:
+            bar.update(size)
+    if bar is not None:
+        bar.close()
+    return added
+
+
+def _count_bulk() -> int:
+    # Bulk cases carry exactly the tags their routing rule adds plus BULK_TAG; match on text
+    # because JSON containment is not available on SQLite.
+    return Case.objects.filter(tags__icontains=BULK_TAG).count()
+
+
+def _bulk_customers(count: int, *, rng: random.Random) -> None:
+    have = CustomerIdentity.objects.filter(
+        kind=CustomerIdentity.Kind.CUSTOMER_NUMBER, value__startswith="KD-2"
+    ).count()
+    if have >= count:
+        return
+    tiers = ("standard",) * 16 + ("premium",) * 3 + ("vip",)
+    rows = []
+    for _ in range(have, count):
+        city = rng.choice(CITIES)
+        rows.append(
+            Customer(first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES),
+                     street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+                     postcode=city.split()[0], city=city.split(maxsplit=1)[1],
+                     tier=rng.choice(tiers))
+        )  # fmt: skip
+    with transaction.atomic():
+        created = Customer.objects.bulk_create(rows, batch_size=2000)
+        CustomerIdentity.objects.bulk_create(
+            (CustomerIdentity(customer_id=c.pk, kind=CustomerIdentity.Kind.CUSTOMER_NUMBER,
+                              value=f"KD-{200000 + have + n:06d}", verified=True)
+             for n, c in enumerate(created)),
+            batch_size=2000,
+        )  # fmt: skip
