@@ -74,3 +74,21 @@ def test_fallback_sentiment_labels(text: str, label: Sentiment) -> None:
 def test_thanks_as_part_of_the_closing_is_not_gratitude() -> None:
     result = analyse_emotions("Die Heizung ist schon wieder kaputt.\nDanke und viele Grüße")
     assert Emotion.GRATITUDE not in result.emotions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich habe ein Problem mit meinem Passwort, bitte um Hilfe.",
+        "Please help, the display shows an error.",
+        "Das Gerät ist defekt, bitte Termin für Reparatur.",
+    ],
+)
+def test_plain_service_requests_are_neutral(text: str) -> None:
+    result = analyse_emotions(text)
+    assert result.sentiment.label == Sentiment.NEUTRAL
+    assert result.emotions == ()
+
+
+def test_strong_worry_words_keep_their_full_weight() -> None:
+    assert analyse_emotions("Ich mache mir Sorgen.").scores[Emotion.WORRY] == pytest.approx(0.8)

@@ -15,6 +15,8 @@ from kundenversteher.intelligence._cues import CueMatcher
 from kundenversteher.intelligence.types import Emotion, Sentiment, SentimentResult
 
 FALLBACK_VERSION = "rules-1"
+# |score| below this is neutral: one problem word plus a plea for help (-0.29) is a normal request.
+SENTIMENT_THRESHOLD = 0.3
 
 # (emotion, weight, patterns). "POSITIVE" marks praise that counts for sentiment but is not one of
 # the four emotions; negated, it becomes frustration.
@@ -111,8 +113,6 @@ _LEXICON: tuple[tuple[str, float, tuple[str, ...]], ...] = (
             r"panik",
             r"gefährlich\w*",
             r"dringend\w*",
-            r"bitte\s+helfen",
-            r"hilfe\b",
             r"sofort\w*",
             r"umgehend\w*",
             r"notfall\w*",
@@ -132,8 +132,13 @@ _LEXICON: tuple[tuple[str, float, tuple[str, ...]], ...] = (
             r"desperate",
             r"urgent\w*",
             r"dangerous",
-            r"help\s+me",
         ),
+    ),
+    (
+        # A plea for help is mild worry: alone it neither makes the emotion nor a negative mail.
+        Emotion.WORRY,
+        0.4,
+        (r"bitte\s+helfen", r"hilfe\b", r"help\s+me", r"please\s+help"),
     ),
     (
         Emotion.GRATITUDE,
@@ -182,8 +187,9 @@ _LEXICON: tuple[tuple[str, float, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        # Problem words are the normal business of a service desk: weak on their own.
         _NEGATIVE,
-        0.6,
+        0.2,
         (
             r"defekt\w*",
             r"kaputt\w*",
@@ -194,7 +200,6 @@ _LEXICON: tuple[tuple[str, float, tuple[str, ...]], ...] = (
             r"ärger\b",
             r"broken",
             r"complain\w*",
-            r"problem\w*",
             r"faulty",
             r"bad\b",
         ),
@@ -221,13 +226,13 @@ _SHOUTED_WORD = re.compile(r"\b[A-ZÄÖÜ]{3,}\b")
 _EXCLAMATIONS = re.compile(r"!{2,}|\?!|!\?")
 
 
-_WEIGHTS = {str(emotion): weight for emotion, weight, _ in _LEXICON}
-
-
 @functools.cache
 def _cues() -> CueMatcher:
-    # Compiled on first use, not at import (importing the package must do no work).
-    return CueMatcher([(str(emotion), p) for emotion, _, patterns in _LEXICON for p in patterns])
+    # Compiled on first use, not at import (importing the package must do no work). The label is
+    # the lexicon entry's index: one emotion may have entries of different weight.
+    return CueMatcher(
+        [(str(index), p) for index, (_, _, patterns) in enumerate(_LEXICON) for p in patterns]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +268,8 @@ def _intensity(text: str) -> float:
 def find_emotion_cues(text: str) -> list[EmotionCue]:
     cues: list[EmotionCue] = []
     for m in _cues().finditer(text):
-        emotion, weight = m.label, _WEIGHTS[m.label]
+        emotion, weight, _ = _LEXICON[int(m.label)]
+        emotion = str(emotion)
         before = text[max(0, m.start - 30) : m.start]
         negated = bool(_NEGATION.search(before)) and not m.text.lower().startswith(
             ("nicht", "kein", "no ", "not")
@@ -309,9 +315,9 @@ def _sentiment(scores: dict[str, float], emotions: tuple[Emotion, ...]) -> Senti
     total = positive + negative
     score = 0.0 if total == 0 else (positive - negative) / (total + 1.0)
     score = max(-1.0, min(1.0, score))
-    if score <= -0.2:
+    if score <= -SENTIMENT_THRESHOLD:
         label = Sentiment.NEGATIVE
-    elif score >= 0.2:
+    elif score >= SENTIMENT_THRESHOLD:
         label = Sentiment.POSITIVE
     else:
         label = Sentiment.NEUTRAL
