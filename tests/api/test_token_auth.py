@@ -132,3 +132,61 @@ def test_error_messages_follow_the_accept_language_header(db, client):
 
     assert german.json()["detail"].startswith("Nicht angemeldet")
     assert english.json()["detail"].startswith("Not authenticated")
+
+
+def test_signed_in_user_creates_lists_and_revokes_own_tokens(db, client):
+    user = make_admin()
+    client.force_login(user)
+
+    created = client.post(
+        "/api/v1/tokens/",
+        {"name": "ERP", "scopes": ["events:read"]},
+        content_type="application/json",
+    )
+    secret = created.json()["secret"]
+    listed = client.get("/api/v1/tokens/").json()
+    works = client.get(URL, headers=bearer(secret))
+    revoked = client.post(f"/api/v1/tokens/{created.json()['id']}/revoke")
+
+    assert created.status_code == 201
+    assert [t["prefix"] for t in listed] == [created.json()["prefix"]]
+    assert "secret" not in listed[0]
+    assert works.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
+    assert client.get(URL, headers=bearer(secret)).status_code == 401
+
+
+def test_a_token_cannot_mint_tokens(db, client):
+    _, secret = make_token(make_admin())
+
+    response = client.post(
+        "/api/v1/tokens/",
+        {"name": "x", "scopes": ["cases:read"]},
+        content_type="application/json",
+        headers=bearer(secret),
+    )
+
+    assert response.status_code == 401
+    assert ApiToken.objects.count() == 1
+
+
+def test_other_users_tokens_cannot_be_revoked(db, client):
+    token, _ = make_token(make_admin("chef"))
+    client.force_login(make_admin("other"))
+
+    response = client.post(f"/api/v1/tokens/{token.id}/revoke")
+
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert not token.revoked
+
+
+def test_unknown_scope_in_the_token_form_is_422(db, client):
+    client.force_login(make_admin())
+
+    response = client.post(
+        "/api/v1/tokens/", {"name": "x", "scopes": ["root"]}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "scopes", 0]

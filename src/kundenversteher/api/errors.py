@@ -30,6 +30,10 @@ class ApiError(Exception):
     """Base of the API app's own domain errors."""
 
 
+class InvalidInputError(ApiError):
+    """Input that passes the schema but makes no sense (e.g. an expiry in the past)."""
+
+
 class ResourceNotFoundError(ApiError):
     """A lookup by number or serial found nothing the caller may see."""
 
@@ -85,6 +89,7 @@ def _domain_error_table() -> list[tuple[type[Exception], int, str]]:
     table.extend(
         [
             (ResourceNotFoundError, 404, "not_found"),
+            (InvalidInputError, 400, "invalid_input"),
             (ObjectDoesNotExist, 404, "not_found"),
             (Http404, 404, "not_found"),
             (PermissionDenied, 403, "not_allowed"),

@@ -364,3 +364,38 @@ class CustomerIn(Schema):
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
     customer_number: str | None = Field(None, description="KD-123456; sonst vergeben")
+
+
+# --- tokens (self-service in the browser) ---------------------------------------------------
+
+ScopeName = Literal[
+    "cases:read",
+    "cases:write",
+    "customers:read",
+    "customers:write",
+    "orders:read",
+    "devices:read",
+    "events:read",
+    "webhooks:manage",
+]
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    scopes: list[ScopeName] = Field(..., min_length=1)
+    expires_at: datetime | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    created_at: datetime
+
+
+class TokenCreatedOut(TokenOut):
+    secret: str = Field(..., description="Das Token selbst; wird nur jetzt einmal angezeigt.")

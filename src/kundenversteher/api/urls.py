@@ -9,7 +9,16 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 
-from kundenversteher.api import cases, customers, devices, events, messages, orders, webhooks
+from kundenversteher.api import (
+    cases,
+    customers,
+    devices,
+    events,
+    messages,
+    orders,
+    tokens,
+    webhooks,
+)
 from kundenversteher.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -35,5 +44,6 @@ api.add_router("/v1/orders/", orders.router)
 api.add_router("/v1/devices/", devices.router)
 api.add_router("/v1/events/", events.router)
 api.add_router("/v1/webhooks/", webhooks.router)
+api.add_router("/v1/tokens/", tokens.router)
 
 urlpatterns: list[URLPattern | URLResolver] = [path("", api.urls)]
