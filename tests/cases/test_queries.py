@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kundenversteher.cases import queries, services
 from kundenversteher.cases.models import Case
+from kundenversteher.cases.types import CaseRef
 from tests.cases.factories import make_calendar, make_case, make_policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -105,3 +106,14 @@ def test_open_counts_per_agent_and_team_queue(personas):
     assert subjects(queries.list_team_queue(user=personas.anna, team_id=personas.service.pk)) == [
         queued.subject
     ]
+
+
+def test_case_ref_by_number_for_threading(personas):
+    case = make_case(customer=personas.clara_customer, now=MON_9)
+
+    ref = queries.get_case_ref(number=" " + case.number.lower())
+
+    assert ref == CaseRef(
+        id=case.pk, number=case.number, status="new", customer_id=personas.clara_customer.pk
+    )
+    assert queries.get_case_ref(number="KV-2026-999999") is None

@@ -130,6 +130,25 @@ def test_dangerous_or_oversized_attachments_refuse_the_whole_message(
     assert Attachment.objects.count() == 0
 
 
+def test_a_forwarded_mail_with_an_html_part_is_accepted(db):
+    case = make_case(now=NOW)
+    eml = (
+        b"From: Clara <clara@example.org>\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/html\r\n\r\n<html><body><p>Hallo</p></body></html>\r\n"
+    )
+
+    message = services.add_message(
+        case_id=case.pk,
+        direction="inbound",
+        body_text="Weitergeleitet",
+        attachments=[AttachmentUpload("weiter.eml", eml)],
+        max_attachment_bytes=LIMIT,
+        now=NOW,
+    )
+
+    assert message.attachments.get().content_type == "message/rfc822"
+
+
 def test_attachments_need_an_explicit_size_limit(db):
     case = make_case(now=NOW)
     with pytest.raises(ValueError, match="max_attachment_bytes"):

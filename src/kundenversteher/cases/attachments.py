@@ -77,6 +77,10 @@ BLOCKED_CONTENT_TYPES = frozenset(
 # Markup that a browser or viewer would execute or render actively.
 _ACTIVE_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|script|svg|iframe|object|embed)\b", re.I)
 _SHEBANG = b"#!"
+_MAIL_HEADER = re.compile(
+    rb"(Return-Path|Received|From|Message-ID|MIME-Version|Date|Delivered-To|X-[\w-]+):[ \t]",
+    re.I,
+)
 
 
 def sniff_content_type(content: bytes) -> str:
@@ -88,6 +92,9 @@ def sniff_content_type(content: bytes) -> str:
         return "application/x-msdownload"
     if head.startswith(_SHEBANG):
         return "application/x-sh"
+    if _MAIL_HEADER.match(head):
+        # A forwarded e-mail: its HTML part is not rendered by us, so markup inside is fine.
+        return "message/rfc822"
     if _ACTIVE_MARKUP.search(head.lstrip(b"\xef\xbb\xbf")):
         return "text/html"
     try:

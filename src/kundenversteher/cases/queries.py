@@ -14,6 +14,7 @@ from kundenversteher.cases.access import UserLike
 from kundenversteher.cases.errors import CaseNotFound
 from kundenversteher.cases.models import Case, CaseQuerySet, Message, RoutingDecision
 from kundenversteher.cases.states import ACTIVE_STATUSES
+from kundenversteher.cases.types import CaseRef
 
 ORDERINGS = {
     "created": ("created_at", "id"),
@@ -173,3 +174,16 @@ def list_routing_decisions(*, user: UserLike, case_id: int) -> list[RoutingDecis
     return list(
         RoutingDecision.objects.filter(case_id=case_id).select_related("team", "agent", "rule")
     )
+
+
+def get_case_ref(*, number: str) -> CaseRef | None:
+    """System lookup (no user): the case a "KV-2026-000123" in a subject refers to, if any.
+
+    For the intake pipeline's threading; never expose it to users without a visibility check.
+    """
+    row = (
+        Case.objects.filter(number=number.strip().upper())
+        .values("id", "number", "status", "customer_id")
+        .first()
+    )
+    return CaseRef(**row) if row is not None else None
