@@ -14,6 +14,12 @@ Data:
     project team (typos, mixed formats, traps), gold spans set by hand. Small and written by the
     same people who wrote the rules: read it as a regression check, not as an independent score.
 
+Also measured here, because they are the other rule-based parts of understand() and have public
+data: (c) language identification (de / en / other) on the multilingual customer-support tickets
+(../shared/datasets/customer_support_tickets, synthetic, CC BY-NC 4.0: evaluation only), and
+(d) the rule-based fallback sentiment "rules-1" on SB10k German tweets (labels CC BY 4.0, texts
+internal use only) — tweets, not service mail, so a floor rather than the product's figure.
+
 Run alone: ``python benchmarks/bench_entities.py`` prints tables and writes
 benchmarks/results/entities.json. ``measure()`` returns the same dict (used by understanding.py).
 """
@@ -32,11 +38,19 @@ from pathlib import Path
 from typing import Any
 
 from kundenversteher.intelligence.bundle import IntelligenceConfig, ModelBundle, NumberPattern
+from kundenversteher.intelligence.emotions import fallback_sentiment
 from kundenversteher.intelligence.entities import extract_entities
+from kundenversteher.intelligence.language import detect_language
 from kundenversteher.intelligence.types import EntityKind
 
 ROOT = Path(__file__).resolve().parent
-BITEXT_DIR = ROOT.parent.parent / "shared" / "datasets" / "bitext_customer_service"
+DATASETS = ROOT.parent.parent / "shared" / "datasets"
+BITEXT_DIR = DATASETS / "bitext_customer_service"
+TICKETS = (
+    DATASETS / "customer_support_tickets" / "subsample_v3_multi-lang3-4k_5-languages.csv",
+    DATASETS / "customer_support_tickets" / "subsample_v5_multi-lang-5-2-50_en-de.csv",
+)
+SB10K = DATASETS / "sb10k" / "sb10k_corpus.tsv"
 SELFWRITTEN = ROOT / "data" / "entities_de_selfwritten.jsonl"
 RESULTS = ROOT / "results" / "entities.json"
 REFERENCE_DAY = date(2026, 11, 23)  # relative dates in the self-written set mean this Monday
@@ -194,11 +208,83 @@ def measure_speed(repeats: int = 20) -> dict[str, Any]:
     }
 
 
+def measure_language() -> dict[str, Any]:
+    """Accuracy of de / en / other on synthetic support tickets in en, de, es, pt, fr."""
+    result: dict[str, Any] = {}
+    for path in TICKETS:
+        if not path.exists():
+            result[path.name] = {"skipped": "dataset not present"}
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        confusion: Counter[tuple[str, str]] = Counter()
+        timings = []
+        for row in rows:
+            text = f"{row['subject']}\n\n{row['body']}".replace("\\n", "\n")
+            start = time.thread_time()
+            predicted = detect_language(text).code
+            timings.append(time.thread_time() - start)
+            gold = row["language"] if row["language"] in ("de", "en") else "other"
+            confusion[(gold, predicted)] += 1
+        total = sum(confusion.values())
+        correct = sum(n for (g, p), n in confusion.items() if g == p)
+        recall = {
+            gold: round(
+                confusion[(gold, gold)]
+                / max(1, sum(n for (g, _), n in confusion.items() if g == gold)),
+                4,
+            )
+            for gold in ("de", "en", "other")
+            if any(g == gold for g, _ in confusion)
+        }
+        result[path.name] = {
+            "tickets": total,
+            "accuracy": round(correct / total, 4),
+            "recall": recall,
+            "confusion": {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())},
+            "cpu_ms_mean": round(statistics.mean(timings) * 1000, 4),
+        }
+    return result
+
+
+def measure_fallback_sentiment() -> dict[str, Any]:
+    """The rule-based fallback sentiment on SB10k German tweets (all rows with text)."""
+    if not SB10K.exists():
+        return {"skipped": "dataset not present"}
+    gold_labels, predicted = [], []
+    with SB10K.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 5 or parts[4] == "Not Available":
+                continue
+            gold_labels.append(parts[1])
+            predicted.append(str(fallback_sentiment(parts[4]).label))
+    labels = ("negative", "neutral", "positive")
+    per_label = {}
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold_labels, predicted, strict=True) if g == p == label)
+        fp = sum(1 for g, p in zip(gold_labels, predicted, strict=True) if p == label != g)
+        fn = sum(1 for g, p in zip(gold_labels, predicted, strict=True) if g == label != p)
+        per_label[label] = _prf(tp, fp, fn)
+    accuracy = sum(1 for g, p in zip(gold_labels, predicted, strict=True) if g == p)
+    majority = Counter(gold_labels).most_common(1)[0]
+    return {
+        "version": "rules-1",
+        "tweets": len(gold_labels),
+        "accuracy": round(accuracy / len(gold_labels), 4),
+        "macro_f1": round(statistics.mean(m["f1"] for m in per_label.values()), 4),
+        "majority_baseline_accuracy": round(majority[1] / len(gold_labels), 4),
+        "per_label": per_label,
+    }
+
+
 def measure() -> dict[str, Any]:
     return {
         "bitext_tenant_patterns": measure_bitext(),
         "bitext_default_patterns": measure_bitext(IntelligenceConfig(languages=("en", "de"))),
         "selfwritten_de": measure_selfwritten(),
+        "language_id_tickets": measure_language(),
+        "fallback_sentiment_sb10k": measure_fallback_sentiment(),
         "speed": measure_speed(),
     }
 
@@ -222,6 +308,20 @@ def main() -> int:
     print()
     own = results["selfwritten_de"]
     print(_table(f"Self-written German ({own['messages']} messages, see file note)", own))
+    print()
+    for name, lang in results["language_id_tickets"].items():
+        if "accuracy" in lang:
+            print(
+                f"language id {name}: {lang['tickets']} tickets, accuracy {lang['accuracy']:.3f}, "
+                f"recall {lang['recall']}, {lang['cpu_ms_mean']:.3f} ms/ticket"
+            )
+    sentiment = results["fallback_sentiment_sb10k"]
+    if "accuracy" in sentiment:
+        print(
+            f"fallback sentiment rules-1 on SB10k ({sentiment['tweets']} tweets): accuracy "
+            f"{sentiment['accuracy']:.3f}, macro-F1 {sentiment['macro_f1']:.3f} "
+            f"(majority baseline accuracy {sentiment['majority_baseline_accuracy']:.3f})"
+        )
     print()
     for key, value in results["speed"].items():
         print(f"{key:<36}{value}")

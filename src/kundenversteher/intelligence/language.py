@@ -29,7 +29,8 @@ CANDIDATE_LANGUAGES: tuple[str, ...] = (
 
 MIN_CONFIDENT_LETTERS = 12  # below this many letters the guess is weak ("ok", "Danke!", "👍")
 _LOW_CONFIDENCE = 0.3
-SAMPLE_CHARS = 600
+SAMPLE_CHARS = 400
+MAX_MIXED_SEGMENTS = 8
 
 _lock = threading.Lock()
 _identifier: LanguageIdentifier | None = None
@@ -87,7 +88,7 @@ def detect_language(
     letters = _letters(text, enough=3 * MIN_CONFIDENT_LETTERS)
     if letters == 0:
         return LanguageResult(code=fallback, confidence=0.0)
-    # The first 600 characters decide: py3langid walks bytes in pure Python, and quoted history
+    # The first 400 characters decide: py3langid walks bytes in pure Python, and quoted history
     # and signatures further down add noise rather than evidence.
     code, probability = _classify(text[:SAMPLE_CHARS])
     if letters < MIN_CONFIDENT_LETTERS:
@@ -114,9 +115,13 @@ def _maybe_mixed(text: str) -> bool:
 def _is_mixed(text: str, languages: tuple[str, ...]) -> bool:
     """True when sentences in two different configured languages each carry real text."""
     seen: set[str] = set()
+    checked = 0
     for segment in _SEGMENTS.findall(text):
         if _letters(segment) < 12:
             continue
+        checked += 1
+        if checked > MAX_MIXED_SEGMENTS:  # each check costs a classifier call
+            break
         code, probability = _classify(segment)
         if code in languages and probability >= 0.9:
             seen.add(code)
