@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -84,3 +84,19 @@ def test_registered_reaction_turns_a_recorded_event_into_a_delivery(
 
     assert WebhookDelivery.objects.get().event_id == event.id
     assert Event.objects.filter(kind="case.closed").count() == 1
+
+
+def test_a_time_without_offset_means_berlin_time(db, client):
+    _, secret = make_token(make_admin())
+    # 12:00 UTC is 13:00 in Berlin (winter time)
+    record("case.closed", case_id=None, occurred_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+
+    at_one_berlin = client.get(
+        URL, {"kind": "case.*", "since": "2026-11-23T13:00:00"}, headers=bearer(secret)
+    )
+    just_after = client.get(
+        URL, {"kind": "case.*", "since": "2026-11-23T13:00:01"}, headers=bearer(secret)
+    )
+
+    assert [e["kind"] for e in at_one_berlin.json()["items"]] == ["case.closed"]
+    assert just_after.json()["items"] == []

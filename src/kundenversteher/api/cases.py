@@ -6,7 +6,6 @@ one) → call cases.services / cases.queries → render. Business rules live in 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from kundenversteher.api.schemas import (
     CasePage,
     CasePriority,
     CaseStatus,
+    LocalDatetime,
     MergeIn,
     MessageIn,
     MessageOut,
@@ -55,8 +55,8 @@ class CaseFilter(Schema):
     intent: str = Field("", max_length=64)
     customer: int | None = None
     q: str = Field("", max_length=200, description="Vorgangsnummer, Betreff oder Kundenname")
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: LocalDatetime | None = None
+    created_before: LocalDatetime | None = None
     sla: Literal["", "due", "breached"] = ""
     ordering: CaseOrdering = "-created"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field as NinjaField
@@ -11,7 +9,7 @@ from ninja import Query, Router, Schema
 
 from kundenversteher.api.auth import ensure_staff, requires
 from kundenversteher.api.models import Scope
-from kundenversteher.api.schemas import EventPage, with_errors
+from kundenversteher.api.schemas import EventPage, LocalDatetime, with_errors
 from kundenversteher.cases.models import Case
 from kundenversteher.events.models import Event
 
@@ -24,7 +22,7 @@ class EventFilter(Schema):
     case_id: int | None = None
     customer_id: int | None = None
     kind: str | None = NinjaField(None, description="genaue Art, oder Präfix mit '.*' (case.*)")
-    since: datetime | None = None
+    since: LocalDatetime | None = None
     after: int | None = NinjaField(None, description="Cursor: Id des letzten Ereignisses")
     limit: int = NinjaField(50, ge=1, le=MAX_PAGE_SIZE)
 

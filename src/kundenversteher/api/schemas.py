@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from kundenversteher.cases.access import CUSTOMER_ROLE, role_of
+
+
+def _assume_local_time(value: datetime) -> datetime:
+    # A time without offset means German local time (Europe/Berlin), as users read it.
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+LocalDatetime = Annotated[datetime, AfterValidator(_assume_local_time)]
+"""Query/body times: ISO 8601 with offset, or without one meaning Europe/Berlin."""
 
 
 class ErrorOut(Schema):
@@ -383,7 +394,7 @@ ScopeName = Literal[
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     scopes: list[ScopeName] = Field(..., min_length=1)
-    expires_at: datetime | None = None
+    expires_at: LocalDatetime | None = None
 
 
 class TokenOut(Schema):
