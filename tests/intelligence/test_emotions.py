@@ -92,3 +92,22 @@ def test_plain_service_requests_are_neutral(text: str) -> None:
 
 def test_strong_worry_words_keep_their_full_weight() -> None:
     assert analyse_emotions("Ich mache mir Sorgen.").scores[Emotion.WORRY] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Top, hat alles geklappt 👍", Sentiment.POSITIVE),
+        ("Läuft wieder :-)", Sentiment.POSITIVE),
+        ("Schon wieder kein Warmwasser 😡", Sentiment.NEGATIVE),
+        ("Echt schlimm, ich hasse das", Sentiment.NEGATIVE),
+    ],
+)
+def test_emoji_emoticons_and_everyday_words_count(text: str, label: Sentiment) -> None:
+    assert fallback_sentiment(text).label == label
+
+
+def test_salutation_liebe_is_not_praise() -> None:
+    assert fallback_sentiment("Liebe Frau Meier,\nbitte um Rückruf.\nLiebe Grüße").label == (
+        Sentiment.NEUTRAL
+    )

@@ -187,6 +187,69 @@ _LEXICON: tuple[tuple[str, float, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        # Everyday evaluative words (chat, social media), written from general knowledge.
+        _POSITIVE,
+        0.7,
+        (
+            r"schön\w*",
+            r"freu(?!ndlich)\w*",
+            r"(?:ich|wir)\s+lieben?\b",  # not the salutation "Liebe Frau …"
+            r"geil\w*",
+            r"cool\b",
+            r"genial\w*",
+            r"wunderbar\w*",
+            r"glücklich\w*",
+            r"herrlich\w*",
+            r"spitze\b",
+            r"empfehlen\w*",
+            r"empfehlenswert",
+            r"lustig\w*",
+            r"yay\b",
+            r"juhu\b",
+            r"love\b",
+            r"loved\b",
+            r"nice\b",
+            r"fantastic",
+            r"brilliant",
+            r"recommend\w*",
+            r"glad\b",
+            r"enjoy\w*",
+        ),
+    ),
+    (
+        _NEGATIVE,
+        0.7,
+        (
+            r"schlimm\w*",
+            r"traurig\w*",
+            r"schrecklich\w*",
+            r"furchtbar\w*",
+            r"mies\w*",
+            r"miserabel\w*",
+            r"blöd\w*",
+            r"doof\w*",
+            r"hasse\w*",
+            r"nervt\b",
+            r"mist\b",
+            r"scheiß\w*",
+            r"scheiss\w*",
+            r"kotz\w*",
+            r"peinlich\w*",
+            r"versagt\w*",
+            r"ätzend\w*",
+            r"horror\w*",
+            r"hate\w*",
+            r"sucks?\b",
+            r"worst\b",
+            r"horrible",
+            r"sad\b",
+            r"crap\w*",
+            r"shit\w*",
+            r"pathetic",
+            r"waste\s+of",
+        ),
+    ),
+    (
         # Problem words are the normal business of a service desk: weak on their own.
         _NEGATIVE,
         0.2,
@@ -224,6 +287,9 @@ _FORMULA_AFTER = re.compile(
 )
 _SHOUTED_WORD = re.compile(r"\b[A-ZÄÖÜ]{3,}\b")
 _EXCLAMATIONS = re.compile(r"!{2,}|\?!|!\?")
+# Emoticons and emoji are not words, so the word-start matcher cannot see them.
+_POSITIVE_SYMBOLS = re.compile(r"(?<![\w)]):-?[)D]|;-?\)|[😀😃😄😁😊🙂😍🥰👍🙏❤💯🎉]")
+_NEGATIVE_SYMBOLS = re.compile(r"(?<![\w(]):-?\(|:'\(|[😠😡🤬😤😞😢😭🙁☹👎💩]")
 
 
 @functools.cache
@@ -286,6 +352,13 @@ def analyse_emotions(text: str) -> EmotionAnalysis:
     cues = find_emotion_cues(text)
     intensity = _intensity(text)
     scores: dict[str, float] = {}
+    if not text.isascii() or ":" in text or ";" in text:
+        symbols_pos = len(_POSITIVE_SYMBOLS.findall(text))
+        symbols_neg = len(_NEGATIVE_SYMBOLS.findall(text))
+        if symbols_pos:
+            scores[_POSITIVE] = 0.7 * min(symbols_pos, 3)
+        if symbols_neg:
+            scores[_NEGATIVE] = 0.7 * min(symbols_neg, 3)
     for cue in cues:
         emotion = cue.emotion
         if cue.negated:
