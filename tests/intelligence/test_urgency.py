@@ -127,3 +127,8 @@ def test_more_cues_mean_a_higher_score() -> None:
     one = assess_urgency("Bitte sofort", today=TODAY).score
     two = assess_urgency("Bitte sofort, sonst Anwalt", today=TODAY).score
     assert two > one
+
+
+def test_thanks_again_is_no_repeated_contact() -> None:
+    assert "repeated_contact" not in kinds("Thanks again for the quick help")
+    assert "repeated_contact" in kinds("The heating is broken again")

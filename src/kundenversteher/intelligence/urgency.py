@@ -125,7 +125,9 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:third|second|fourth|\d+(?:st|nd|rd|th))\s+time",
         r"once\s+again|yet\s+again",
         r"still\s+(?:no|not|haven't|have\s+not|waiting)",
-        r"again",
+        # not a bare "again": "thanks again" is no repeated contact
+        r"(?:broken|failed|stopped|down|happened|happening|leaking|off)\s+again",
+        r"again\s+and\s+again",
         r"several\s+times|multiple\s+times",
     ),
     SAFETY: (
