@@ -190,3 +190,12 @@ def test_unknown_scope_in_the_token_form_is_422(db, client):
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "scopes", 0]
+
+
+def test_session_requests_are_rate_limited_per_user(db, client, settings):
+    settings.KV_API_RATE_LIMIT = 2
+    client.force_login(make_admin())
+
+    statuses = [client.get(URL).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]

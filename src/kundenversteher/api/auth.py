@@ -20,7 +20,6 @@ from ninja.security import HttpBearer, SessionAuth
 
 from kundenversteher.api import services
 from kundenversteher.api.errors import RateLimitedError, ScopeMissingError
-from kundenversteher.api.models import ApiToken
 from kundenversteher.cases.access import is_staff_role, role_of
 from kundenversteher.cases.errors import NotAllowed
 from kundenversteher.cases.models import Role
@@ -29,12 +28,13 @@ _WINDOW_SECONDS = 60
 
 
 def api_rate_limit() -> int:
-    """Requests per minute and token (``KV_API_RATE_LIMIT``; the lead may add it to settings)."""
+    """Requests per minute per token or session user (``KV_API_RATE_LIMIT``, default 600)."""
     return int(getattr(settings, "KV_API_RATE_LIMIT", 600))
 
 
-def consume_rate(token: ApiToken, *, limit: int, now: float | None = None) -> None:
-    """Count one request in the token's fixed one-minute window; raise RateLimitedError beyond it.
+def consume_rate(client_key: str, *, limit: int, now: float | None = None) -> None:
+    """Count one request of ``client_key`` (a token or a session user) in its fixed one-minute
+    window; raise RateLimitedError beyond ``limit``.
 
     Fixed windows in the shared cache (the database cache by default) keep every web process
     on the same count. The database cache's incr is read-then-write, so under heavy
@@ -43,7 +43,7 @@ def consume_rate(token: ApiToken, *, limit: int, now: float | None = None) -> No
     """
     now = time.time() if now is None else now
     window = int(now // _WINDOW_SECONDS)
-    key = f"kv:api-rate:{token.id}:{window}"
+    key = f"kv:api-rate:{client_key}:{window}"
     try:
         count = cache.incr(key)
     except ValueError:  # first request of this window (incr first: one round-trip less)
@@ -65,7 +65,7 @@ class TokenAuth(HttpBearer):
             return None
         if self.scope is not None and not api_token.has_scope(self.scope):
             raise ScopeMissingError(self.scope)
-        consume_rate(api_token, limit=api_rate_limit())
+        consume_rate(f"token:{api_token.id}", limit=api_rate_limit())
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
@@ -88,6 +88,8 @@ class BrowserSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
         if user.is_authenticated and user.is_active:
+            # Same budget per user as per token: a runaway script in a browser tab is limited too.
+            consume_rate(f"user:{user.pk}", limit=api_rate_limit())
             return user
         return None
 

@@ -153,7 +153,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request,
             429,
             "rate_limited",
-            _("Zu viele Anfragen mit diesem Token. Bitte in %(seconds)d Sekunden erneut versuchen.")
+            _("Zu viele Anfragen. Bitte in %(seconds)d Sekunden erneut versuchen.")
             % {"seconds": exc.retry_after},
         )
         response["Retry-After"] = str(exc.retry_after)
