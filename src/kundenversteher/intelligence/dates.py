@@ -134,6 +134,10 @@ class DateMatch:
 
 
 _DIGIT = re.compile(r"\d")
+_MONTH_STEMS = ("jan", "feb", "mär", "maer", "mar", "apr", "mai", "may", "jun", "jul", "aug",
+                "sep", "okt", "oct", "nov", "dez", "dec")  # fmt: skip
+_RELATIVE_STEMS = ("heute", "morgen", "gestern", "today", "tomorrow", "yesterday")
+_PERIOD_STEMS = ("tag", "woche", "monat", "day", "week", "month")
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _NUMWORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
@@ -227,24 +231,33 @@ def find_dates(text: str, *, today: date) -> list[DateMatch]:
         if value is not None:
             found.append(DateMatch(m.start(), m.end(), m.group(0), value, relative))
 
-    if _DIGIT.search(text):
+    # Each pattern runs only if a cheap substring test (in C) says it can match: scanning a
+    # 500-character mail with every pattern cost more than everything else in extract_entities.
+    lowered = text.lower()
+    has_digit = _DIGIT.search(text) is not None
+    has_month = has_digit and any(m in lowered for m in _MONTH_STEMS)
+    if has_digit:
         for m in _NUMERIC.finditer(text):
             # "3.5" without a closing dot is a decimal number, not a date.
             if m.group("sep") == "." and m.group("y") is None and not m.group(0).endswith("."):
                 continue
             add(m, _resolve(int(m["d"]), int(m["m"]), _year(m["y"]), today), relative=False)
-        for m in _ISO.finditer(text):
-            add(m, _safe_date(int(m["y"]), int(m["m"]), int(m["d"])), relative=False)
+        if "-" in text:
+            for m in _ISO.finditer(text):
+                add(m, _safe_date(int(m["y"]), int(m["m"]), int(m["d"])), relative=False)
+    if has_month:
         for m in _DAY_MONTH.finditer(text):
             month = MONTHS[m["mon"].lower()]
             add(m, _resolve(int(m["d"]), month, _year(m["y"]), today), relative=False)
         for m in _MONTH_DAY.finditer(text):
             month = MONTHS[m["mon"].lower()]
             add(m, _resolve(int(m["d"]), month, _year(m["y"]), today), relative=False)
-    for m in _RELATIVE_DAY.finditer(text):
+    relative_words = any(w in lowered for w in _RELATIVE_STEMS)
+    for m in _RELATIVE_DAY.finditer(text) if relative_words else ():
         key = re.sub(r"\s+", " ", m.group(0).lower())
         add(m, today + timedelta(days=RELATIVE_DAYS[key]), relative=True)
-    for m in _WEEKDAY.finditer(text):
+    weekday_words = any(w in lowered for w in WEEKDAYS)
+    for m in _WEEKDAY.finditer(text) if weekday_words else ():
         weekday = WEEKDAYS[m["wd"].lower()]
         qualifier = m["q"].lower()
         if qualifier.startswith(("letzte", "vergangene", "last")):
@@ -257,7 +270,8 @@ def find_dates(text: str, *, today: date) -> list[DateMatch]:
         found.append(
             DateMatch(start, m.end(), text[start : m.end()], today + timedelta(days=delta), True)
         )
-    for m in _IN_PERIOD.finditer(text):
+    period_words = any(w in lowered for w in _PERIOD_STEMS)
+    for m in _IN_PERIOD.finditer(text) if period_words else ():
         raw = m["n"].lower()
         n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
         unit = m["unit"].lower()
