@@ -749,6 +749,35 @@ class SLACheckResult:
     breaches: int
 
 
+_SLA_FIELDS = (
+    "id",
+    "status",
+    "sla_paused_at",
+    "resolved_at",
+    "first_responded_at",
+    "first_response_due",
+    "next_response_due",
+    "resolution_due",
+)
+
+
+def _pending_alerts(
+    case: Case,
+    *,
+    now: datetime,
+    horizon: datetime,
+    sent: set[tuple[int, str, str, datetime]],
+) -> list[tuple[sla.RunningClock, str]]:
+    pending = []
+    for clock in sla.running_clocks(case):
+        if clock.due > horizon:
+            continue
+        kind = SLAAlert.Kind.BREACH if clock.due <= now else SLAAlert.Kind.WARNING
+        if (case.pk, clock.clock, kind.value, clock.due) not in sent:
+            pending.append((clock, kind.value))
+    return pending
+
+
 def check_sla_clocks(*, now: datetime | None = None, warning_minutes: int = 60) -> SLACheckResult:
     """Warn about clocks due within ``warning_minutes`` and mark breaches, each exactly once.
 
@@ -757,23 +786,33 @@ def check_sla_clocks(*, now: datetime | None = None, warning_minutes: int = 60) 
     """
     now = now or timezone.now()
     horizon = now + timedelta(minutes=warning_minutes)
-    candidate_ids = list(
+    candidates = list(
         Case.objects.filter(status__in=list(ACTIVE_STATUSES), sla_paused_at__isnull=True)
         .filter(
             Q(first_response_due__lte=horizon, first_responded_at__isnull=True)
             | Q(next_response_due__lte=horizon)
             | Q(resolution_due__lte=horizon)
         )
-        .values_list("pk", flat=True)
+        .only(*_SLA_FIELDS)
     )
+    # Breached cases stay candidates run after run; skipping the ones whose alerts exist
+    # without locking them keeps a run cheap (one query) when nothing is new.
+    sent: set[tuple[int, str, str, datetime]] = set()
+    for start in range(0, len(candidates), 500):
+        chunk = [c.pk for c in candidates[start : start + 500]]
+        sent.update(
+            SLAAlert.objects.filter(case_id__in=chunk).values_list(
+                "case_id", "clock", "kind", "due_at"
+            )
+        )
     warnings = breaches = 0
-    for case_id in candidate_ids:
+    for candidate in candidates:
+        if not _pending_alerts(candidate, now=now, horizon=horizon, sent=sent):
+            continue
         with transaction.atomic():
-            case = _lock(case_id)
-            for clock in sla.running_clocks(case):
-                if clock.due > horizon:
-                    continue
-                kind = SLAAlert.Kind.BREACH if clock.due <= now else SLAAlert.Kind.WARNING
+            case = _lock(candidate.pk)
+            # Re-evaluated under the lock: the case may have changed since the scan.
+            for clock, kind in _pending_alerts(case, now=now, horizon=horizon, sent=set()):
                 _, created = SLAAlert.objects.get_or_create(
                     case=case, clock=clock.clock, kind=kind, due_at=clock.due
                 )
