@@ -59,15 +59,16 @@ class TextFeaturizer:
     def embed(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
         return {name: get_embedder(name).embed(texts, kind="query") for name in self.spec.embedders}
 
-    def transform(
+    def parts(
         self,
         texts: Sequence[str],
         *,
         languages: Sequence[str] | None = None,
         embeddings: dict[str, FloatMatrix] | None = None,
-    ) -> sp.csr_matrix:
-        """One sparse row per text. ``embeddings`` may carry precomputed vectors (benchmarks)."""
-        blocks: list[sp.spmatrix] = []
+    ) -> tuple[sp.csr_matrix | None, FloatMatrix | None]:
+        """The sparse n-gram block and the dense (weighted) embedding block, either may be None.
+        ``embeddings`` may carry precomputed vectors (benchmarks)."""
+        tfidf: sp.csr_matrix | None = None
         if self.spec.use_tfidf:
             if self._word is None or self._char is None:
                 raise RuntimeError("TextFeaturizer.fit() must run before transform()")
@@ -79,16 +80,26 @@ class TextFeaturizer:
                         for lang in languages
                     ]
                 )
-                tfidf = sp.diags(keep) @ tfidf
-            blocks.append(tfidf)
-        missing = [n for n in self.spec.embedders if embeddings is None or n not in embeddings]
+                tfidf = (sp.diags(keep) @ tfidf).tocsr()
+        if not self.spec.embedders:
+            return tfidf, None
         computed = dict(embeddings or {})
-        if missing:
-            computed.update(
-                {name: get_embedder(name).embed(texts, kind="query") for name in missing}
-            )
-        blocks.extend(
-            sp.csr_matrix(computed[name] * self.spec.embedding_weight)
-            for name in self.spec.embedders
-        )
+        for name in self.spec.embedders:
+            if name not in computed:
+                computed[name] = get_embedder(name).embed(texts, kind="query")
+        dense = np.hstack([computed[name] for name in self.spec.embedders])
+        return tfidf, np.asarray(dense * self.spec.embedding_weight, dtype=np.float32)
+
+    def transform(
+        self,
+        texts: Sequence[str],
+        *,
+        languages: Sequence[str] | None = None,
+        embeddings: dict[str, FloatMatrix] | None = None,
+    ) -> sp.csr_matrix:
+        """One sparse row per text: [n-grams | embeddings]."""
+        tfidf, dense = self.parts(texts, languages=languages, embeddings=embeddings)
+        blocks = [
+            b for b in (tfidf, None if dense is None else sp.csr_matrix(dense)) if b is not None
+        ]
         return sp.hstack(blocks).tocsr()
