@@ -6,7 +6,6 @@ resources under /api/v1/.
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 
 from kundenversteher.api import (
@@ -45,5 +44,3 @@ api.add_router("/v1/devices/", devices.router)
 api.add_router("/v1/events/", events.router)
 api.add_router("/v1/webhooks/", webhooks.router)
 api.add_router("/v1/tokens/", tokens.router)
-
-urlpatterns: list[URLPattern | URLResolver] = [path("", api.urls)]
