@@ -97,3 +97,8 @@ def test_wrapped_gmail_reply_header_cuts_the_history() -> None:
 def test_schrieb_in_the_customers_own_text_is_kept() -> None:
     text = "Am Telefon schrieb mir Ihr Kollege nichts auf.\n\nBitte Rückruf."
     assert strip_quoted_reply(text) == text
+
+
+def test_short_greeting_with_a_name_starts_the_signature() -> None:
+    assert strip_signature("Wo bleibt das Paket?\nGruß Peter").body == "Wo bleibt das Paket?"
+    assert strip_signature("Danke!\nLG Anna").body == "Danke!"

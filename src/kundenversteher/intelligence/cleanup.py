@@ -96,7 +96,9 @@ _SIGNATURE_START = re.compile(
     r"--[ \t]*$"
     r"|(?:mit\s+)?(?:freundlichen|besten|herzlichen|vielen|lieben|sonnigen)\s+grüßen?\b.*$"
     r"|(?:freundliche|viele|beste|liebe|herzliche|schöne)\s+grüße\b.*$"
-    r"|mfg\b.*$|lg\b[,.!]?\s*$|vg\b[,.!]?\s*$|gruß\b[,.!]?\s*$"
+    r"|mfg\b.*$"
+    # "LG", "VG", "Gruß", "Grüße" alone or with one or two name words ("Gruß Peter")
+    r"|(?:lg|vg|gru(?:ß|ss)|grü(?:ß|ss)e)\b[,.!]?(?:[ \t]+[^\W\d_][\w.-]*){0,2}[ \t]*[,.!]?[ \t]*$"
     r"|(?:best|kind|warm)\s+regards\b.*$|regards,?\s*$|sincerely,?\s*$|cheers,?\s*$"
     r"|(?:sent\s+from\s+my|von\s+meinem)\s+(?:iphone|ipad|android|samsung|smartphone|mobil\w*)"
     r".*$"
