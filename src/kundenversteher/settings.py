@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "channels",
+    "ninja",
     "kundenversteher.lib",
     "kundenversteher.events",
     "kundenversteher.privacy",
@@ -146,6 +147,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -157,11 +159,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KV_MAX_REQUEST_BYTES", default=10 * 1024 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KV_MAX_ATTACHMENT_BYTES = env_int("KV_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
 
+# Limits against brute force and abuse (per token or user; per username + address on login).
+KV_API_RATE_LIMIT = env_int("KV_API_RATE_LIMIT", default=600)  # requests per minute
+KV_LOGIN_MAX_FAILURES = env_int("KV_LOGIN_MAX_FAILURES", default=5)
+KV_LOGIN_LOCKOUT_SECONDS = env_int("KV_LOGIN_LOCKOUT_SECONDS", default=900)
+
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("KV_SESSION_SECONDS", default=12 * 3600)  # one working day
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("KV_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS-terminating reverse proxy: KV_BEHIND_HTTPS_PROXY=1 trusts X-Forwarded-Proto.
+if env_bool("KV_BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("KV_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env_int("KV_HSTS_SECONDS", default=0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

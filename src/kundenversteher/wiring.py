@@ -10,12 +10,16 @@ from typing import Any
 
 from django_tasks.base import Task
 
+from kundenversteher.api.tasks import deliver_event_to_webhooks
 from kundenversteher.customers.privacy import CustomersPrivacyProvider
 from kundenversteher.events.services import register_reactions
 from kundenversteher.lib.periodic import PeriodicSpec
 from kundenversteher.privacy.registry import register_provider
 
-REACTIONS: dict[str, list[Task[Any, Any]]] = {}
+REACTIONS: dict[str, list[Task[Any, Any]]] = {
+    # Every event may interest a webhook subscriber; the task filters by subscription.
+    "*": [deliver_event_to_webhooks],
+}
 
 PERIODIC_JOBS: list[PeriodicSpec] = [
     PeriodicSpec(
