@@ -173,3 +173,21 @@ def test_list_cases_filters_within_what_the_user_may_see(personas, world):
         c.subject
         for c in queries.list_team_queue(user=personas.anna, team_id=personas.buchhaltung.pk)
     ] == []
+
+
+def test_a_customer_opens_cases_only_for_herself(personas):
+    own = services.open_case(
+        subject="Frage", channel="web_form", body_text="Hallo", by=personas.clara, route=False
+    )
+
+    assert (own.customer, own.messages.get().author) == (personas.clara_customer, personas.clara)
+    assert Event.objects.get(kind="case.created", case_id=own.pk).actor_kind == "customer"
+    with pytest.raises(NotAllowed):
+        services.open_case(
+            subject="Fremd",
+            channel="web_form",
+            body_text="x",
+            by=personas.clara,
+            customer_id=personas.other_customer.pk,
+        )
+    assert Case.objects.count() == 1

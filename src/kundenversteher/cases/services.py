@@ -33,7 +33,13 @@ from kundenversteher.cases.access import (
     role_of,
 )
 from kundenversteher.cases.attachments import check_attachment
-from kundenversteher.cases.errors import CaseClosed, CaseError, CaseNotFound, ConcurrentUpdate
+from kundenversteher.cases.errors import (
+    CaseClosed,
+    CaseError,
+    CaseNotFound,
+    ConcurrentUpdate,
+    NotAllowed,
+)
 from kundenversteher.cases.models import (
     PRIORITY_ORDER,
     AgentProfile,
@@ -272,7 +278,20 @@ def open_case(
 ) -> Case:
     """Open a case (with the customer's first message if given), apply SLA and route it."""
     now = now or timezone.now()
+    portal_user = by if isinstance(by, AbstractBaseUser) and role_of(by) == CUSTOMER_ROLE else None
     with transaction.atomic():
+        if portal_user is not None:
+            # Portal users open cases only for themselves, whatever id they send.
+            own = (
+                Customer.objects.filter(user_id=int(portal_user.pk))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if customer_id not in {None, own}:
+                raise NotAllowed(
+                    _("Anliegen können nur für das eigene Kundenkonto angelegt werden.")
+                )
+            customer_id = own
         customer = Customer.objects.get(pk=customer_id) if customer_id is not None else None
         case = Case(
             number=allocate_case_number(at=now),
@@ -302,7 +321,7 @@ def open_case(
                 case,
                 direction=Message.Direction.INBOUND,
                 channel=channel,
-                author=by if role_of(by) == CUSTOMER_ROLE else None,  # type: ignore[arg-type]
+                author=portal_user,
                 author_label=author_label,
                 body_text=body_text,
                 body_html=body_html,
