@@ -125,3 +125,13 @@ def test_export_training_writes_labelled_rows(db, tmp_path: Path):
     assert {r["intent"] for r in rows} == set(INTENTS)
     assert {r["language"] for r in rows} == {"de", "en"}
     assert "340 Trainingsbeispiele" in out.getvalue()
+
+
+@pytest.mark.slow
+def test_demo_trains_and_promotes_the_intent_model(db, settings, tmp_path: Path):
+    settings.KV_MODEL_DIR = tmp_path / "models"
+    out = StringIO()
+    call_command(Command(), "--size", "tiny", "--train-samples", "400", "--seed", "5", stdout=out)
+    report = tmp_path / "models" / "intents" / "report.json"
+    assert report.is_file(), out.getvalue()
+    assert "ist jetzt das aktuelle Modell" in out.getvalue()

@@ -7,13 +7,14 @@ kundenversteher demo --export-training FILE.csv [--samples N]
 from __future__ import annotations
 
 import importlib
-import inspect
+import tempfile
 import time
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from kundenversteher.demo import company, services
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--export-training", type=Path, metavar="FILE.csv")
         parser.add_argument("--samples", type=int, default=20_000, help="Zeilen für den Export")
         parser.add_argument("--no-train", action="store_true", help="kein Intent-Modell trainieren")
+        parser.add_argument(
+            "--train-samples", type=int, default=2_000, help="Beispiele für das Intent-Modell"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         seed: int = options["seed"]
@@ -60,44 +64,34 @@ class Command(BaseCommand):
         self.stdout.write(f"Anmeldungen (Passwort für alle: {company.DEMO_PASSWORD}):")
         for role, username, _password in report.logins:
             self.stdout.write(f"  {role:<10} {username}")
-        if options["no_train"] or report.already_loaded:
+        has_model = (Path(settings.KV_MODEL_DIR) / "intents" / "report.json").is_file()
+        if options["no_train"] or (report.already_loaded and has_model):
             return
-        self._train(seed=seed)
+        self._train(seed=seed, samples=options["train_samples"])
 
-    def _train(self, *, seed: int) -> None:
+    def _train(self, *, seed: int, samples: int) -> None:
+        """Train and promote the demo company's intent model via ``kundenversteher train``."""
         try:
-            training = importlib.import_module("kundenversteher.intelligence.training")
+            importlib.import_module("kundenversteher.intelligence.training")
         except ModuleNotFoundError:
             self.stdout.write(
-                "Intent-Modell nicht trainiert: kundenversteher.intelligence.training fehlt noch."
+                "Intent-Modell nicht trainiert: kundenversteher.intelligence.training fehlt."
             )
             return
-        train = getattr(training, "train_intents", None)
-        if train is None:
-            self.stdout.write("Intent-Modell nicht trainiert: train_intents fehlt.")
-            return
-        rows = list(services.training_rows(count=6_000, seed=seed))
+        with tempfile.TemporaryDirectory(prefix="kv-demo-") as tmp:
+            data = Path(tmp) / "demo-intents.csv"
+            services.export_training(data, count=samples, seed=seed)
+            started = time.perf_counter()
+            try:
+                call_command(
+                    "kv_train", "intents", "--data", str(data), "--language-col", "language",
+                    "--seed", str(seed), "--promote", stdout=self.stdout,
+                )  # fmt: skip
+            except CommandError as exc:  # unknown command, or a better model is already there
+                self.stdout.write(f"Intent-Modell nicht übernommen: {exc}")
+                return
         target = Path(settings.KV_MODEL_DIR) / "intents"
-        params = inspect.signature(train).parameters
-        # The training API is being written in parallel; pass what it asks for by name.
-        offered: tuple[tuple[str, Any], ...] = (
-            ("texts", [r[0] for r in rows]),
-            ("labels", [r[1] for r in rows]),
-            ("intents", [r[1] for r in rows]),
-            ("languages", [r[2] for r in rows]),
-            ("output_dir", target),
-            ("out_dir", target),
-            ("model_dir", target),
-            ("seed", seed),
-        )
-        kwargs = {name: value for name, value in offered if name in params}
-        started = time.perf_counter()
-        try:
-            result = train(**kwargs)
-        except TypeError as exc:
-            self.stdout.write(f"Intent-Modell nicht trainiert (Schnittstelle passt nicht): {exc}")
-            return
         self.stdout.write(
-            f"Intent-Modell trainiert in {time.perf_counter() - started:.1f} s → {target}"
-            f" ({result})"
+            f"Intent-Modell der Demo-Firma trainiert in {time.perf_counter() - started:.0f} s"
+            f" → {target}"
         )
