@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -90,3 +92,26 @@ def test_unsupported_language_is_warned() -> None:
     )
     assert result.language.code == "other"
     assert "unsupported_language" in result.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n" * 20_000,
+        " \n" * 10_000,
+        "#1234 " * 3_000,
+        "a@b.de " * 2_500,
+        "DE89 " * 4_000,
+        "Herr Müller\n" * 1_500,
+        "Mit freundlichen Grüßen\n" * 800,
+        "x" * 20_000,
+    ],
+    ids=["newlines", "blank-lines", "hashes", "emails", "iban-prefixes", "titles", "closings", "x"],
+)
+def test_pathological_input_stays_fast(text: str) -> None:
+    # Guards against quadratic regexes and overlap checks (a blank-line run once took 160 s).
+    bundle = make_bundle(max_chars=20_000)
+    understand("warm up", models=bundle)
+    start = time.thread_time()
+    understand(text, models=bundle, today=TODAY)
+    assert time.thread_time() - start < 2.0

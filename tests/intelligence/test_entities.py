@@ -229,3 +229,9 @@ def test_entity_spans_point_at_their_text() -> None:
     entities = extract_entities(text, today=TODAY)
     assert len(entities) == 4
     assert all(text[e.start : e.end] == e.text for e in entities)
+
+
+def test_iban_followed_by_more_digit_groups_is_cut_at_its_end() -> None:
+    assert found("IBAN DE89 3704 0044 0532 0130 00 4711 0815 1234 5678", EntityKind.IBAN) == [
+        ("DE89 3704 0044 0532 0130 00", "DE89370400440532013000")
+    ]

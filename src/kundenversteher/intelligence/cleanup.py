@@ -99,7 +99,7 @@ _SIGNATURE_START = re.compile(
     r"|mfg\b.*$"
     # "LG", "VG", "Gruß", "Grüße" alone or with one or two name words ("Gruß Peter")
     r"|(?:lg|vg|gru(?:ß|ss)|grü(?:ß|ss)e)\b[,.!]?(?:[ \t]+[^\W\d_][\w.-]*){0,2}[ \t]*[,.!]?[ \t]*$"
-    r"|(?:best|kind|warm)\s+regards\b.*$|regards,?\s*$|sincerely,?\s*$|cheers,?\s*$"
+    r"|(?:best|kind|warm)\s+regards\b.*$|regards,?[ \t]*$|sincerely,?[ \t]*$|cheers,?[ \t]*$"
     r"|(?:sent\s+from\s+my|von\s+meinem)\s+(?:iphone|ipad|android|samsung|smartphone|mobil\w*)"
     r".*$"
     r"|get\s+outlook\s+for\s+\w+.*$"

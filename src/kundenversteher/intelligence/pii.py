@@ -28,18 +28,20 @@ _TITLE = r"(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-I
 _TITLED_NAME = re.compile(rf"(?<!\w){_TITLE}(?:\s+{_TITLE})*\s+(?P<name>{_NAME})")
 # "Hallo Anna", "Liebe Frau Meier", "Dear John"
 _GREETING_NAME = re.compile(
-    rf"(?m)^\s*(?:Hallo|Hi|Hey|Liebe[r]?|Dear|Moin|Servus|Guten\s+Tag)\s+(?!{_TITLE})"
-    rf"(?P<name>{_NAME})\s*[,!]?\s*$"
+    # [ \t]* rather than \s* next to ^ and $: \s* would run across blank lines and make the
+    # search quadratic in the number of newlines.
+    rf"(?m)^[ \t]*(?:Hallo|Hi|Hey|Liebe[r]?|Dear|Moin|Servus|Guten[ \t]+Tag)[ \t]+(?!{_TITLE})"
+    rf"(?P<name>{_NAME})[ \t]*[,!]?[ \t]*$"
 )
 _CLOSING = re.compile(
-    r"(?im)^\s*(?:mit\s+freundlichen\s+grüßen|freundliche\s+grüße|viele\s+grüße|beste\s+grüße|"
+    r"(?im)^[ \t]*(?:mit\s+freundlichen\s+grüßen|freundliche\s+grüße|viele\s+grüße|beste\s+grüße|"
     r"liebe\s+grüße|herzliche\s+grüße|schöne\s+grüße|gruß|grüße|mfg|lg|vg|best\s+regards|"
     r"kind\s+regards|regards|best\s+wishes|cheers|sincerely|yours\s+sincerely|thanks|danke)"
-    r"\s*[,!.]?\s*$"
+    r"[ \t]*[,!.]?[ \t]*$"
 )
 _SIGNATURE_NAME = re.compile(
-    rf"^\s*(?:{_TITLE}\s+)?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
-    r"\s*$"
+    rf"^[ \t]*(?:{_TITLE}[ \t]+)?(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+    r"[ \t]*$"
 )
 _STREET = re.compile(
     r"(?<!\w)(?:[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|"
