@@ -235,3 +235,8 @@ def test_iban_followed_by_more_digit_groups_is_cut_at_its_end() -> None:
     assert found("IBAN DE89 3704 0044 0532 0130 00 4711 0815 1234 5678", EntityKind.IBAN) == [
         ("DE89 3704 0044 0532 0130 00", "DE89370400440532013000")
     ]
+
+
+def test_a_year_near_an_order_word_is_no_order_number() -> None:
+    assert found("Meine Bestellung aus 2024 ist kaputt", EntityKind.ORDER_NUMBER) == []
+    assert found("Bestellung 1949 fehlt", EntityKind.ORDER_NUMBER) == [("1949", "1949")]

@@ -83,7 +83,10 @@ DEFAULT_NUMBER_PATTERNS: tuple[NumberPattern, ...] = (
     ),
     NumberPattern(
         kind=EntityKind.ORDER_NUMBER,
-        regex=r"(?<![\w.,/€$-])(\d{4,7})(?![\w/€-]|[.,]\d|\s?(?:€|EUR|Euro))",
+        # Not a year 1950-2099 ("Bestellung aus 2024", "Baujahr 2019 … Auftrag"): customers
+        # mention years far more often than order numbers that happen to look like one.
+        regex=r"(?<![\w.,/€$-])(?!(?:19[5-9]\d|20\d\d)(?!\d))(\d{4,7})"
+        r"(?![\w/€-]|[.,]\d|\s?(?:€|EUR|Euro))",
         context_words=_ORDER_CONTEXT,
     ),
 )
