@@ -151,12 +151,11 @@ _context_cache: dict[tuple[str, ...], re.Pattern[str]] = {}
 _pattern_cache: dict[str, re.Pattern[str]] = {}
 
 
-_BERLIN = ZoneInfo("Europe/Berlin")
-
-
 def berlin_today() -> date:
     """Relative dates ("morgen") mean the customer's day, i.e. Europe/Berlin."""
-    return datetime.now(_BERLIN).date()
+    # ZoneInfo caches its instances; constructing it here rather than at import keeps the
+    # import free of file reads.
+    return datetime.now(ZoneInfo("Europe/Berlin")).date()
 
 
 @dataclass(frozen=True, slots=True)
