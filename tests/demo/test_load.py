@@ -135,3 +135,10 @@ def test_demo_trains_and_promotes_the_intent_model(db, settings, tmp_path: Path)
     report = tmp_path / "models" / "intents" / "report.json"
     assert report.is_file(), out.getvalue()
     assert "ist jetzt das aktuelle Modell" in out.getvalue()
+
+
+def test_reset_without_a_demo_deletes_nothing(db):
+    make_real_customer()
+    output = run_demo("--reset")
+    assert "nichts zu löschen" in output
+    assert Customer.objects.filter(last_name="Echt").count() == 1

@@ -9,7 +9,6 @@ is one transaction: it is either fully there or not at all, which makes re-runni
 from __future__ import annotations
 
 import csv
-import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,18 +22,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kundenversteher.cases import services as case_services
 from kundenversteher.cases.models import (
     AgentProfile,
     AgentSkill,
+    Attachment,
     BusinessCalendar,
     Case,
+    CaseLink,
     CaseNumberCounter,
     ClosedDay,
+    Message,
+    RoutingDecision,
     RoutingRule,
     Skill,
+    SLAAlert,
     SLAPolicy,
     Team,
 )
@@ -46,6 +51,7 @@ from kundenversteher.customers.models import (
     CustomerIdentity,
     Device,
     Order,
+    OrderLine,
     Organisation,
     Product,
     StockItem,
@@ -54,8 +60,7 @@ from kundenversteher.customers.types import OrderLineInput
 from kundenversteher.demo import company, history
 from kundenversteher.demo.texts import INTENTS, CustomerMail, MessageFacts, TextGenerator
 from kundenversteher.demo.texts.generator import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
-
-logger = logging.getLogger(__name__)
+from kundenversteher.events.models import Event
 
 Progress = Callable[[str], None]
 
@@ -158,11 +163,13 @@ def load_demo(
     spec = SIZES[size]
     say = progress or (lambda _msg: None)
     report = DemoReport(size=size, seed=seed, logins=logins())
-    if reset:
+    if reset and is_loaded():
         started = time.perf_counter()
         reset_demo()
         report.seconds["reset"] = time.perf_counter() - started
         say("Demo-Daten gelöscht.")
+    elif reset:
+        say("Keine Demo-Firma geladen: nichts zu löschen.")
     if is_loaded():
         report.already_loaded = True
         say("Die Demo-Firma ist bereits geladen; nichts doppelt angelegt.")
@@ -405,7 +412,7 @@ class _Loader:
                 email=f"{ascii_name}{i}@{domain}",
                 # 030 23125 000-999 is the fictional range; it has room for 999 customers.
                 phone=f"+49 30 23125{i:03d}" if i < 1000 and rng.random() < 0.6 else None,
-                customer_number=f"KD-{100000 + i:06d}",
+                customer_number=None,  # allotted after Clara's KD-104711: KD-104712, …
             )
             self.customers.append(customer)
 
@@ -705,6 +712,7 @@ def reset_demo() -> dict[str, int]:
 
     Demo customers all have an e-mail at example.de/.com (reserved domains no real person
     has) or a bulk customer number; anything else means real data, which this never touches.
+    Only users with demo e-mail addresses are removed, so a real "admin" survives.
     """
     real = (
         Customer.objects.exclude(identities__value__endswith="@example.de")
@@ -715,16 +723,6 @@ def reset_demo() -> dict[str, int]:
         raise DemoResetRefusedError(
             f"{real.count()} Kunden gehören nicht zur Demo-Firma; die Datenbank wird nicht geleert."
         )
-    from kundenversteher.cases.models import (
-        Attachment,
-        CaseLink,
-        Message,
-        RoutingDecision,
-        SLAAlert,
-    )
-    from kundenversteher.customers.models import OrderLine
-    from kundenversteher.events.models import Event
-
     deleted: dict[str, int] = {}
     with transaction.atomic():
         # The event log is append-only by design; a demo wipe is the one sanctioned exception,
@@ -742,8 +740,10 @@ def reset_demo() -> dict[str, int]:
         Customer.objects.update(merged_into=None)
         for model in models:
             deleted[model._meta.label] = _wipe(model)
-        usernames = [s.username for s in company.STAFF] + [company.CLARA.username]
-        deleted["auth.User"] = get_user_model().objects.filter(username__in=usernames).delete()[0]
+        demo_users = get_user_model().objects.filter(
+            Q(email__endswith="@brenner-waermetechnik.example.de") | Q(email=company.CLARA.email)
+        )
+        deleted["auth.User"] = demo_users.delete()[0]
     return deleted
 
 
