@@ -158,6 +158,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KV_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KV_MAX_ATTACHMENT_BYTES = env_int("KV_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
+KV_SLA_WARNING_MINUTES = env_int("KV_SLA_WARNING_MINUTES", default=60)  # warn before a breach
+KV_HOLIDAY_SUBDIVISION = env_str(
+    "KV_HOLIDAY_SUBDIVISION", default="BY"
+)  # Bundesland, delivery dates
 
 # Limits against brute force and abuse (per token or user; per username + address on login).
 KV_API_RATE_LIMIT = env_int("KV_API_RATE_LIMIT", default=600)  # requests per minute

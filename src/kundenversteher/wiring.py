@@ -11,6 +11,7 @@ from typing import Any
 from django_tasks.base import Task
 
 from kundenversteher.api.tasks import deliver_event_to_webhooks
+from kundenversteher.cases.privacy import CasesPrivacyProvider
 from kundenversteher.customers.privacy import CustomersPrivacyProvider
 from kundenversteher.events.services import register_reactions
 from kundenversteher.lib.periodic import PeriodicSpec
@@ -22,6 +23,7 @@ REACTIONS: dict[str, list[Task[Any, Any]]] = {
 }
 
 PERIODIC_JOBS: list[PeriodicSpec] = [
+    PeriodicSpec("cases.check_sla", "kundenversteher.cases.tasks.check_sla", 60),
     PeriodicSpec(
         "lib.recover_stale_tasks", "kundenversteher.lib.tasks.recover_stale_tasks_task", 300
     ),
@@ -31,3 +33,4 @@ PERIODIC_JOBS: list[PeriodicSpec] = [
 def install() -> None:
     register_reactions(REACTIONS)
     register_provider("customers", CustomersPrivacyProvider())
+    register_provider("cases", CasesPrivacyProvider())

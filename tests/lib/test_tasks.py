@@ -118,6 +118,9 @@ def test_a_recently_started_task_is_left_alone(transactional_db):
 def test_the_worker_in_batch_mode_runs_due_periodic_jobs_and_exits(transactional_db):
     call_command("kv_worker", "--batch", "--interval", "0")
 
-    job = PeriodicJob.objects.get(name="lib.recover_stale_tasks")
-    assert job.last_enqueued_at is not None
-    assert statuses() == ["SUCCESSFUL"]
+    jobs = PeriodicJob.objects.order_by("name")
+    assert [(job.name, job.last_enqueued_at is not None) for job in jobs] == [
+        ("cases.check_sla", True),
+        ("lib.recover_stale_tasks", True),
+    ]
+    assert statuses() == ["SUCCESSFUL", "SUCCESSFUL"]

@@ -94,12 +94,11 @@ def test_erasure_removes_personal_data_and_keeps_commercial_records(anna, custom
         for e in Event.objects.filter(customer_id=anna.id).exclude(kind="privacy.data_erased")
     ]
     assert payloads == [{"erased": True}] * 3  # created, order.created, message.received
-    assert report.rows_by_provider == {
-        "customers": 1 + 3 + 1 + 1
-    }  # customer, identities, device, user
+    # customer, identities, device, user; the customer had no cases
+    assert report.rows_by_provider == {"cases": 0, "customers": 1 + 3 + 1 + 1}
     assert report.events_anonymised == len(payloads)
     audit = AuditEntry.objects.get(action="erase")
-    assert audit.changes["rows"] == {"customers": 6}
+    assert audit.changes["rows"] == {"cases": 0, "customers": 6}
 
 
 def test_erasure_is_idempotent(anna, customers_provider):
@@ -107,7 +106,7 @@ def test_erasure_is_idempotent(anna, customers_provider):
 
     again = erase_customer_data(anna.id, by=None)
 
-    assert again.rows_by_provider == {"customers": 0}
+    assert again.rows_by_provider == {"cases": 0, "customers": 0}
     assert Customer.objects.get(id=anna.id).last_name == "[gelöscht]"
     assert AuditEntry.objects.filter(action="erase").count() == 2
 
