@@ -7,7 +7,7 @@ KV := $(BIN)/kundenversteher
 STAMP := $(VENV)/.installed
 PG_URL = $(shell scripts/test-postgres.sh url)
 
-.PHONY: run test check install system-deps-run system-deps-test test-sqlite test-postgres \
+.PHONY: run test check install messages system-deps-run system-deps-test test-sqlite test-postgres \
         postgres-start postgres-stop bench format clean
 
 run: system-deps-run install ## set up and run the platform with demo data (SQLite, one worker)
@@ -36,10 +36,13 @@ check: install ## formatting, lint, types, layers, migrations
 	$(BIN)/lint-imports
 	KV_DATA_DIR=$$(mktemp -d) KV_SECRET_KEY=check $(KV) makemigrations --check --dry-run
 
-test-sqlite: install
+messages: install ## compile the gettext catalogues (German source, English translation)
+	cd src/kundenversteher && KV_SECRET_KEY=build KV_DATA_DIR=$$(mktemp -d) ../../$(KV) compilemessages -v 0
+
+test-sqlite: install messages
 	$(BIN)/python -m pytest -p no:cacheprovider
 
-test-postgres: install postgres-start
+test-postgres: install messages postgres-start
 	KV_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -p no:cacheprovider
 
 postgres-start:

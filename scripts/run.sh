@@ -19,7 +19,7 @@ PORT="${KV_PORT:-8000}"
 
 $KV migrate --noinput -v 0
 $KV createcachetable
-$KV compilemessages --ignore=.venv -v 0 >/dev/null
+(cd src/kundenversteher && ../../$KV compilemessages -v 0)
 $KV collectstatic --noinput -v 0
 $KV demo --size small
 
