@@ -132,3 +132,8 @@ def test_more_cues_mean_a_higher_score() -> None:
 def test_thanks_again_is_no_repeated_contact() -> None:
     assert "repeated_contact" not in kinds("Thanks again for the quick help")
     assert "repeated_contact" in kinds("The heating is broken again")
+
+
+def test_heizung_aus_dem_jahr_is_no_outage() -> None:
+    assert "outage" not in kinds("Unsere Heizung aus dem Jahr 2010 soll gewartet werden")
+    assert "outage" in kinds("Die Heizung ist aus.")

@@ -74,7 +74,9 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"emergency",
     ),
     OUTAGE: (
-        r"heizung\s+(?:ist\s+|geht\s+|bleibt\s+)?(?:aus|kalt|tot)\b",
+        # "Heizung aus dem Jahr 2010" is a preposition, not an outage
+        r"heizung\s+(?:ist\s+|geht\s+|bleibt\s+)?(?:aus|kalt|tot)\b"
+        r"(?!\s+(?:dem|der|den|einem|einer|unserem|unserer|meinem|meiner|\d))",
         r"(?:kein|keine|ohne)\s+(?:warm\w*\s+)?(?:warmwasser|heizung|wärme|strom|heißes\s+wasser)",
         r"ausgefallen",
         r"fällt\s+(?:\w+\s+){0,2}aus",
