@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from kundenversteher.cases.models import Case, Message, Team
 from kundenversteher.customers.models import Customer, Order
-from kundenversteher.demo import company, services
+from kundenversteher.demo import company, history, services
 from kundenversteher.demo.management.commands.kv_demo import Command
 from kundenversteher.demo.texts import INTENTS
 from kundenversteher.events.models import Event
@@ -142,3 +142,15 @@ def test_reset_without_a_demo_deletes_nothing(db):
     output = run_demo("--reset")
     assert "nichts zu löschen" in output
     assert Customer.objects.filter(last_name="Echt").count() == 1
+
+
+def test_bulk_cases_are_added_only_up_to_the_target(db):
+    run_demo()
+    assert history.bulk_load_cases(target=60, seed=3, customers=25, batch=25) == 60
+    assert history.bulk_load_cases(target=60, seed=3, customers=25) == 0
+    assert history.bulk_load_cases(target=70, seed=3, customers=25) == 10
+    bulk = Case.objects.filter(tags__icontains=history.BULK_TAG)
+    assert bulk.count() == 70
+    assert Message.objects.filter(case__in=bulk).count() == 70
+    numbers = list(Case.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
