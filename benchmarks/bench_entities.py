@@ -18,7 +18,10 @@ Also measured here, because they are the other rule-based parts of understand() 
 data: (c) language identification (de / en / other) on the multilingual customer-support tickets
 (../shared/datasets/customer_support_tickets, synthetic, CC BY-NC 4.0: evaluation only), and
 (d) the rule-based fallback sentiment "rules-1" on SB10k German tweets (labels CC BY 4.0, texts
-internal use only) — tweets, not service mail, so a floor rather than the product's figure.
+internal use only) — tweets, not service mail, so a floor rather than the product's figure;
+(e) urgency against the priority labels (low/medium/high) of 2,125 synthetic German tickets of the
+same collection: mean score per label and Spearman correlation (a sanity check of direction, the
+labels are an LLM's, not a service desk's).
 
 Run alone: ``python benchmarks/bench_entities.py`` prints tables and writes
 benchmarks/results/entities.json. ``measure()`` returns the same dict (used by understanding.py).
@@ -51,6 +54,7 @@ TICKETS = (
     DATASETS / "customer_support_tickets" / "subsample_v5_multi-lang-5-2-50_en-de.csv",
 )
 SB10K = DATASETS / "sb10k" / "sb10k_corpus.tsv"
+GERMAN_TICKETS = DATASETS / "customer_support_tickets" / "dataset-tickets-german_normalized.csv"
 SELFWRITTEN = ROOT / "data" / "entities_de_selfwritten.jsonl"
 RESULTS = ROOT / "results" / "entities.json"
 REFERENCE_DAY = date(2026, 11, 23)  # relative dates in the self-written set mean this Monday
@@ -280,6 +284,54 @@ def measure_fallback_sentiment() -> dict[str, Any]:
     }
 
 
+def measure_urgency() -> dict[str, Any]:
+    """Urgency score and level against the tickets' priority labels."""
+    if not GERMAN_TICKETS.exists():
+        return {"skipped": "dataset not present"}
+    from kundenversteher.intelligence.urgency import assess_urgency
+
+    with GERMAN_TICKETS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    order = {"low": 0, "medium": 1, "high": 2}
+    scores: dict[str, list[float]] = {label: [] for label in order}
+    levels: dict[str, Counter[str]] = {label: Counter() for label in order}
+    pairs = []
+    for row in rows:
+        if row["priority"] not in order:
+            continue
+        text = f"{row['subject']}\n\n{row['body']}"
+        result = assess_urgency(text, today=REFERENCE_DAY)
+        scores[row["priority"]].append(result.score)
+        levels[row["priority"]][str(result.level)] += 1
+        pairs.append((order[row["priority"]], result.score))
+    return {
+        "tickets": len(pairs),
+        "mean_score": {k: round(statistics.mean(v), 4) for k, v in scores.items() if v},
+        "levels": {k: dict(v) for k, v in levels.items()},
+        "spearman": round(_spearman(pairs), 4),
+    }
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2
+        i = j + 1
+    return ranks
+
+
+def _spearman(pairs: list[tuple[int, float]]) -> float:
+    xs = _ranks([float(x) for x, _ in pairs])
+    ys = _ranks([y for _, y in pairs])
+    return statistics.correlation(xs, ys)
+
+
 def measure() -> dict[str, Any]:
     return {
         "bitext_tenant_patterns": measure_bitext(),
@@ -287,6 +339,7 @@ def measure() -> dict[str, Any]:
         "selfwritten_de": measure_selfwritten(),
         "language_id_tickets": measure_language(),
         "fallback_sentiment_sb10k": measure_fallback_sentiment(),
+        "urgency_vs_ticket_priority": measure_urgency(),
         "speed": measure_speed(),
     }
 
@@ -323,6 +376,12 @@ def main() -> int:
             f"fallback sentiment rules-1 on SB10k ({sentiment['tweets']} tweets): accuracy "
             f"{sentiment['accuracy']:.3f}, macro-F1 {sentiment['macro_f1']:.3f} "
             f"(majority baseline accuracy {sentiment['majority_baseline_accuracy']:.3f})"
+        )
+    urgency = results["urgency_vs_ticket_priority"]
+    if "spearman" in urgency:
+        print(
+            f"urgency vs. priority of {urgency['tickets']} German tickets: mean score "
+            f"{urgency['mean_score']}, Spearman {urgency['spearman']:.3f}"
         )
     print()
     for key, value in results["speed"].items():

@@ -137,3 +137,17 @@ def test_thanks_again_is_no_repeated_contact() -> None:
 def test_heizung_aus_dem_jahr_is_no_outage() -> None:
     assert "outage" not in kinds("Unsere Heizung aus dem Jahr 2010 soll gewartet werden")
     assert "outage" in kinds("Die Heizung ist aus.")
+
+
+@pytest.mark.parametrize(
+    ("text", "is_safety"),
+    [
+        ("Aus dem Heizraum kommt Rauch", True),
+        ("Der Rauchmelder schlägt an", True),
+        ("Es brennt im Keller", True),
+        ("Wir möchten Rauchmelder nachbestellen", False),
+        ("Frage zum Branding Ihrer Broschüre", False),
+    ],
+)
+def test_fire_and_smoke_words_need_to_mean_fire_and_smoke(text: str, is_safety: bool) -> None:
+    assert ("safety" in kinds(text)) is is_safety
