@@ -30,7 +30,7 @@ CANDIDATE_LANGUAGES: tuple[str, ...] = (
 
 MIN_CONFIDENT_LETTERS = 12  # below this many letters the guess is weak ("ok", "Danke!", "👍")
 _LOW_CONFIDENCE = 0.3
-SAMPLE_CHARS = 400
+SAMPLE_CHARS = 300  # same ticket accuracy as 400 and 200 (bench_entities), 25 % cheaper than 400
 MAX_MIXED_SEGMENTS = 8
 
 _lock = threading.Lock()
@@ -89,7 +89,7 @@ def detect_language(
     letters = _letters(text, enough=3 * MIN_CONFIDENT_LETTERS)
     if letters == 0:
         return LanguageResult(code=fallback, confidence=0.0)
-    # The first 400 characters decide: py3langid walks bytes in pure Python, and quoted history
+    # The first 300 characters decide: py3langid walks bytes in pure Python, and quoted history
     # and signatures further down add noise rather than evidence.
     code, probability = _classify(text[:SAMPLE_CHARS])
     if letters < MIN_CONFIDENT_LETTERS:
