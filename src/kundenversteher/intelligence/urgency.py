@@ -153,7 +153,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     VULNERABLE: (
         r"baby|säugling\w*|kleinkind\w*|neugeboren\w*|kinder\w*",
-        r"(?:über\s+)?\d{2}-?jährig\w*",
+        r"über\s+\d{2}-?jährig\w*|\d{2}-?jährig\w*",
         r"senior\w*|rentner\w*|oma|opa|großeltern|ältere\w*",
         r"pflegebedürftig\w*|krank\w*|schwanger\w*|behindert\w*",
         r"infant|newborn|toddler|elderly|pregnant|disabled|sick",
