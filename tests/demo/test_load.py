@@ -152,5 +152,11 @@ def test_bulk_cases_are_added_only_up_to_the_target(db):
     bulk = Case.objects.filter(tags__icontains=history.BULK_TAG)
     assert bulk.count() == 70
     assert Message.objects.filter(case__in=bulk).count() == 70
+    sample = bulk.order_by("pk").first()
+    assert sample is not None
+    assert sample.tags[-1] == history.BULK_TAG
+    assert sample.status == "closed"
+    assert sample.created_at < sample.first_responded_at < sample.closed_at
+    assert sample.messages.get().created_at == sample.created_at
     numbers = list(Case.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))

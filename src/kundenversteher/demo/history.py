@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from kundenversteher.cases.calendars import CalendarSpec, add_business_minutes
@@ -228,8 +228,11 @@ def write_history(
         )
         agents.append(agent)
     numbers.save()
-    with timestamps_as_given(Case):
-        created = Case.objects.bulk_create(cases, batch_size=1000)
+    if with_events:
+        with timestamps_as_given(Case):
+            created = Case.objects.bulk_create(cases, batch_size=1000)
+    else:
+        created = _insert_cases(cases)
     messages: list[Message] = []
     events: list[Event] = []
     for case, item, agent in zip(created, items, agents, strict=True):
@@ -275,7 +278,10 @@ def write_history(
                 _event("case.closed", case, case.closed_at,
                        data={"from": "resolved", "to": "closed", "reason": "auto_close"})
             )  # fmt: skip
-    Message.objects.bulk_create(messages, batch_size=2000)
+    if with_events:
+        Message.objects.bulk_create(messages, batch_size=2000)
+    else:
+        fast_insert(Message, messages)
     # bulk_create, not events.services.record: the events are historical (their own
     # occurred_at) and must not trigger today's reactions (surveys, webhooks) for old cases.
     Event.objects.bulk_create(events, batch_size=2000)
@@ -343,6 +349,68 @@ def write_order_history(items: Sequence[OrderItem]) -> int:
 
 
 # ---------------------------------------------------------------------------- large size
+
+_PLAIN_TYPES = frozenset(
+    {
+        "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField",
+        "FloatField", "ForeignKey", "IntegerField", "OneToOneField", "PositiveBigIntegerField",
+        "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField", "SmallIntegerField",
+        "TextField",
+    }
+)  # fmt: skip
+
+
+def fast_insert(model: type[Model], objs: Sequence[Model]) -> None:
+    """INSERT rows with one ``executemany``, values taken as they are on the instances.
+
+    ``bulk_create`` spends ~70 % of its time preparing every value through the field API;
+    for a million demo cases that is the difference between minutes and an hour. Plain
+    columns go in as they are, only datetimes and other rich types are converted. No signals,
+    no auto_now: the instances carry every value (their defaults fill the rest).
+    """
+    if not objs:
+        return
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    converters: list[Callable[[Any], Any] | None] = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind in _PLAIN_TYPES:
+            converters.append(None)
+        elif kind == "DateTimeField":
+            converters.append(ops.adapt_datetimefield_value)
+        else:
+            converters.append(_preparer(f))
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    pairs = list(zip([f.attname for f in fields], converters, strict=True))
+    rows = [
+        tuple(
+            conv(getattr(obj, name)) if conv is not None else getattr(obj, name)
+            for name, conv in pairs
+        )
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _preparer(field: Any) -> Callable[[Any], Any]:
+    def prepare(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    return prepare
+
+
+def _insert_cases(cases: list[Case]) -> list[Case]:
+    """``fast_insert`` the cases and give the instances their new ids (found by number)."""
+    before = Case.objects.aggregate(m=Max("pk"))["m"] or 0
+    fast_insert(Case, cases)
+    ids = dict(Case.objects.filter(pk__gt=before).values_list("number", "pk"))
+    for case in cases:
+        case.pk = ids[case.number]
+    return cases
 
 
 def bulk_load_cases(
