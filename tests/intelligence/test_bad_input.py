@@ -115,3 +115,9 @@ def test_pathological_input_stays_fast(text: str) -> None:
     start = time.thread_time()
     understand(text, models=bundle, today=TODAY)
     assert time.thread_time() - start < 2.0
+
+
+def test_text_that_fits_after_normalisation_is_not_truncated() -> None:
+    # 1,500 decomposed "ä" (a + combining diaeresis) are 3,000 code points before NFC, 1,500 after.
+    result = understand("a\u0308" * 1_500, models=BUNDLE, today=TODAY)
+    assert (result.truncated, len(result.text)) == (False, 1_500)

@@ -52,16 +52,15 @@ def prepare_text(text: str, *, subject: str | None = None, max_chars: int) -> tu
     if subject and subject.strip():
         body = f"{subject.strip()}\n\n{body}"
     body = body.replace("\r\n", "\n").replace("\r", "\n")
-    # Truncate before the heavier steps so a 1 MB paste costs no more than max_chars.
-    truncated = len(body) > max_chars
-    if truncated:
-        body = body[: max_chars + 1000]  # leave room: NFC/cleaning may shorten it
+    # Cut before the heavier steps so a 1 MB paste costs no more than max_chars; leave room,
+    # because NFC may shorten the text.
+    cut_early = len(body) > max_chars + 1000
+    if cut_early:
+        body = body[: max_chars + 1000]
     body = _CONTROL.sub(" ", body)
     body = unicodedata.normalize("NFC", body)
-    if len(body) > max_chars:
-        truncated = True
-        body = body[:max_chars]
-    return body, truncated
+    truncated = cut_early or len(body) > max_chars
+    return body[:max_chars], truncated
 
 
 @dataclass(frozen=True, slots=True)
