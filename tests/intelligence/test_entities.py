@@ -266,3 +266,15 @@ def test_iban_followed_by_more_digit_groups_is_cut_at_its_end() -> None:
 def test_a_year_near_an_order_word_is_no_order_number() -> None:
     assert found("Meine Bestellung aus 2024 ist kaputt", EntityKind.ORDER_NUMBER) == []
     assert found("Bestellung 1949 fehlt", EntityKind.ORDER_NUMBER) == [("1949", "1949")]
+
+
+def test_tenant_pattern_groups_are_joined_without_the_demo_prefix() -> None:
+    config = make_config(
+        number_patterns=(
+            NumberPattern(kind="customer_number", regex=r"\bK(\d{3})[ /](\d{4})\b"),
+        )
+    )
+    entities = extract_entities("Kunde K123/4567", config=config, today=TODAY)
+    assert [(e.kind, e.text, e.value) for e in entities] == [
+        (EntityKind.CUSTOMER_NUMBER, "K123/4567", "123-4567")
+    ]

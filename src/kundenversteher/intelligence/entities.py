@@ -298,7 +298,10 @@ def _numbers(text: str, patterns: tuple[NumberPattern, ...]) -> Iterable[_Candid
                 continue
             groups = tuple(g for g in m.groups() if g)
             if groups:
-                value = _CANONICAL_PREFIX.get(kind, "") + "-".join(groups).upper()
+                # The shared formats get their canonical prefix; a tenant's own pattern gets its
+                # groups joined by "-" (a pattern without groups: the whole match).
+                prefix = _CANONICAL_PREFIX.get(kind, "") if pattern in DEFAULT_NUMBER_PATTERNS else ""
+                value = prefix + "-".join(groups).upper()
             else:
                 value = re.sub(r"\s+", "", m.group(0)).upper()
             yield _Candidate(kind, m.start(), m.end(), value, 0.9 if pattern.context_words else 1.0)
