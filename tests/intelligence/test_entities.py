@@ -270,9 +270,7 @@ def test_a_year_near_an_order_word_is_no_order_number() -> None:
 
 def test_tenant_pattern_groups_are_joined_without_the_demo_prefix() -> None:
     config = make_config(
-        number_patterns=(
-            NumberPattern(kind="customer_number", regex=r"\bK(\d{3})[ /](\d{4})\b"),
-        )
+        number_patterns=(NumberPattern(kind="customer_number", regex=r"\bK(\d{3})[ /](\d{4})\b"),)
     )
     entities = extract_entities("Kunde K123/4567", config=config, today=TODAY)
     assert [(e.kind, e.text, e.value) for e in entities] == [

@@ -300,7 +300,8 @@ def _numbers(text: str, patterns: tuple[NumberPattern, ...]) -> Iterable[_Candid
             if groups:
                 # The shared formats get their canonical prefix; a tenant's own pattern gets its
                 # groups joined by "-" (a pattern without groups: the whole match).
-                prefix = _CANONICAL_PREFIX.get(kind, "") if pattern in DEFAULT_NUMBER_PATTERNS else ""
+                is_default = pattern in DEFAULT_NUMBER_PATTERNS
+                prefix = _CANONICAL_PREFIX.get(kind, "") if is_default else ""
                 value = prefix + "-".join(groups).upper()
             else:
                 value = re.sub(r"\s+", "", m.group(0)).upper()
