@@ -130,6 +130,8 @@ def test_tenant_number_pattern_replaces_the_defaults() -> None:
         ("am 20.11. bestellt", ("20.11.", "2026-11-20")),
         ("ISO 2026-12-01 geht", ("2026-12-01", "2026-12-01")),
         ("in 3 days please", ("in 3 days", "2026-11-26")),
+        ("kaputt seit Freitag", ("Freitag", "2026-11-20")),
+        ("broken since Monday", ("Monday", "2026-11-23")),
     ],
 )
 def test_dates_resolve_against_the_reference_date(text: str, expected: tuple[str, str]) -> None:

@@ -6,7 +6,8 @@ grammar 0.05 ms; understand() has a budget of well under 2 ms for the whole mess
 
 Conventions (documented because they are choices):
 - A weekday with "nächsten/kommenden/diesen/am/next/this/on/by" is the next such day strictly after
-  ``today``; "letzten/last" is the previous one strictly before.
+  ``today``; "letzten/last" is the previous one strictly before; "seit/since" the last one up to
+  and including today.
 - A day and month without a year ("bis zum 3.5.", "May 3rd") gets the year that puts it closest to
   ``today`` (customers write about last week's delivery and next month's appointment alike).
 - Numeric dates are day-first (German), also with slashes.
@@ -168,7 +169,7 @@ _RELATIVE_DAY = re.compile(
 )
 _WEEKDAY = re.compile(
     rf"(?<!\w)(?P<q>nächste[nrs]?|kommende[nrs]?|diese[nrs]?|letzte[nrs]?|vergangene[nrs]?|am|ab|"
-    rf"bis|next|this|last|on|by|until|coming)\s+(?P<wd>{_WEEKDAY_ALT})(?!\w)",
+    rf"bis|seit|next|this|last|on|by|until|since|coming)\s+(?P<wd>{_WEEKDAY_ALT})(?!\w)",
     re.IGNORECASE,
 )
 _PART_OF_DATE = frozenset(
@@ -262,6 +263,8 @@ def find_dates(text: str, *, today: date) -> list[DateMatch]:
         qualifier = m["q"].lower()
         if qualifier.startswith(("letzte", "vergangene", "last")):
             delta = -((today.weekday() - weekday) % 7 or 7)
+        elif qualifier in ("seit", "since"):
+            delta = -((today.weekday() - weekday) % 7)  # "seit Montag" said on a Monday: today
         else:
             delta = (weekday - today.weekday()) % 7 or 7
         # "nächsten Dienstag" is one expression; in "bis Freitag" the preposition is a deadline
