@@ -10,9 +10,11 @@ Data:
     tenant configuration of ``NumberPattern``s for them — the mechanism a real tenant uses — and,
     for comparison, with the demo company's default patterns. Only predictions of mapped kinds
     count.
-(b) benchmarks/data/entities_de_selfwritten.jsonl: 65 German customer messages SELF-WRITTEN by the
-    project team (typos, mixed formats, traps), gold spans set by hand. Small and written by the
-    same people who wrote the rules: read it as a regression check, not as an independent score.
+(b) benchmarks/data/entities_de_selfwritten.jsonl: 95 German customer messages SELF-WRITTEN by the
+    project team (typos, mixed formats, traps), gold spans set by hand. Split "dev" (65) was used
+    while writing the rules: a regression check, its score says little. Split "heldout" (30) was
+    written after the rules were frozen and measured once: small, and still written by the rules'
+    authors, so an optimistic estimate rather than an independent one.
 
 Also measured here, because they are the other rule-based parts of understand() and have public
 data: (c) language identification (de / en / other) on the multilingual customer-support tickets
@@ -149,7 +151,15 @@ def measure_bitext(config: IntelligenceConfig = BITEXT_CONFIG) -> dict[str, Any]
 
 
 def measure_selfwritten() -> dict[str, Any]:
+    """Scores per split: "dev" (rules written against it) and "heldout" (measured once)."""
     rows = _selfwritten_rows()
+    return {
+        split: _score_selfwritten([r for r in rows if r.get("split", "dev") == split])
+        for split in ("dev", "heldout")
+    }
+
+
+def _score_selfwritten(rows: list[dict[str, Any]]) -> dict[str, Any]:
     kinds = {str(k) for k in EntityKind}
     config = IntelligenceConfig()
     pairs = []
@@ -361,9 +371,10 @@ def main() -> int:
     print()
     print(_table("Bitext, demo company's default patterns", results["bitext_default_patterns"]))
     print()
-    own = results["selfwritten_de"]
-    print(_table(f"Self-written German ({own['messages']} messages, see file note)", own))
-    print()
+    for split, own in results["selfwritten_de"].items():
+        title = f"Self-written German, split {split} ({own['messages']} messages, see file note)"
+        print(_table(title, own))
+        print()
     for name, lang in results["language_id_tickets"].items():
         if "accuracy" in lang:
             print(

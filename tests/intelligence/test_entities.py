@@ -131,6 +131,7 @@ def test_tenant_number_pattern_replaces_the_defaults() -> None:
         ("ISO 2026-12-01 geht", ("2026-12-01", "2026-12-01")),
         ("in 3 days please", ("in 3 days", "2026-11-26")),
         ("kaputt seit Freitag", ("Freitag", "2026-11-20")),
+        ("abgebucht am 20.11.2026, danach", ("20.11.2026", "2026-11-20")),
         ("broken since Monday", ("Monday", "2026-11-23")),
     ],
 )

@@ -146,7 +146,7 @@ _NUMWORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # Numeric: 03.05.2026, 3.5.26, 3.5., 3/5/2026. Not part of a longer number or version string.
 _NUMERIC = re.compile(
     r"(?<![\d.,/-])(?P<d>[0-3]?\d)(?P<sep>[./])\s?(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)?"
-    r"(?![\d,/]|\.\d)"
+    r"(?![\d/]|[.,]\d)"  # a following comma is punctuation ("am 20.11.2026, danach …")
 )
 _ISO = re.compile(r"(?<![\d.-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
 # "3. Mai 2026", "3 Mai", "3rd May 2026", "am 03. März"
