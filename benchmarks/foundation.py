@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,10 +54,7 @@ def worker(config: dict[str, Any]) -> dict[str, Any]:
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    from kundenversteher.api.services import create_token
     from kundenversteher.cases.models import Case
     from kundenversteher.cases.routing import route_case
     from kundenversteher.cases.services import open_case
@@ -103,27 +101,46 @@ def worker(config: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         history.bulk_load_cases(target=config["api_cases"], seed=7, customers=20_000)
         result["bulk_load_s"] = round(time.perf_counter() - started, 1)
-        result["dataset_cases"] = Case.objects.count()
-        setup_test_environment()  # lets the test client's "testserver" host through
-        from django.contrib.auth import get_user_model
-
-        admin = get_user_model().objects.get(username="admin")
-        _token, secret = create_token(user=admin, name="benchmark", scopes=["cases:read"])
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-        path = "/api/v1/cases/?limit=25"
-        first = client.get(path)
-        result["api_status"] = first.status_code
-        if first.status_code == 200:
-            api_ms = []
-            for _ in range(config["api_requests"]):
-                started = time.perf_counter()
-                response = client.get(path)
-                api_ms.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, response.status_code  # noqa: S101
-            result["api_list_ms_p50"] = round(percentile(api_ms, 50), 1)
-            result["api_list_ms_p95"] = round(percentile(api_ms, 95), 1)
-            result["api_requests"] = len(api_ms)
+        result.update(measure_api(config["api_requests"]))
     return result
+
+
+def measure_api(requests: int) -> dict[str, Any]:
+    """p50/p95 of the first case-list page, as the demo admin with a cases:read token."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from kundenversteher.api.services import create_token
+    from kundenversteher.cases.models import Case
+
+    result: dict[str, Any] = {"dataset_cases": Case.objects.count()}
+    setup_test_environment()  # lets the test client's "testserver" host through
+    admin = get_user_model().objects.get(username="admin")
+    _token, secret = create_token(user=admin, name="benchmark", scopes=["cases:read"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    path = "/api/v1/cases/?limit=25"
+    first = client.get(path)
+    result["api_status"] = first.status_code
+    if first.status_code != 200:
+        return result
+    api_ms = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        api_ms.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code  # noqa: S101
+    result["api_list_ms_p50"] = round(percentile(api_ms, 50), 1)
+    result["api_list_ms_p95"] = round(percentile(api_ms, 95), 1)
+    result["api_requests"] = len(api_ms)
+    return result
+
+
+def api_only(config: dict[str, Any]) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    return {"backend": config["backend"], **measure_api(config["api_requests"])}
 
 
 # --------------------------------------------------------------------------- orchestrator
@@ -192,9 +209,18 @@ def main() -> None:
     parser.add_argument("--api-cases", type=int, default=1_000_000, help="0 = skip the API")
     parser.add_argument("--api-requests", type=int, default=100)
     parser.add_argument("--pg-api-cases", type=int, default=None, help="default: --api-cases")
+    parser.add_argument(
+        "--api-only-sqlite",
+        metavar="FILE",
+        help="only the API timing, on an existing demo SQLite file (e.g. a --size large load)",
+    )
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(json.loads(args.worker))))
+        config = json.loads(args.worker)
+        print(json.dumps(api_only(config) if config.get("api_only") else worker(config)))
+        return
+    if args.api_only_sqlite:
+        large_api(Path(args.api_only_sqlite), args.api_requests)
         return
     config = {
         "runs": args.runs,
@@ -242,6 +268,31 @@ def main() -> None:
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print_table(results)
     print(f"→ {RESULTS.relative_to(ROOT)}")
+
+
+def large_api(path: Path, requests: int) -> None:
+    """API timing on an already loaded (large) demo database; writes foundation_large_api.json.
+
+    The file is copied to a temporary directory first, so the original is only read.
+    """
+    if path.resolve() == (ROOT / "var" / "kv.sqlite3").resolve():
+        raise SystemExit("Die Projektdatenbank var/kv.sqlite3 wird nicht benutzt.")
+    with tempfile.TemporaryDirectory(prefix="kv-bench-") as tmp:
+        copy = Path(tmp) / "large.sqlite3"
+        shutil.copyfile(path, copy)
+        config = {"api_only": True, "api_requests": requests}
+        result = run_backend("sqlite", f"sqlite:///{copy}", Path(tmp), config)
+    report = {
+        "benchmark": "foundation (API on the large demo)",
+        "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": str(path),
+        "results": [result],
+    }
+    target = RESULTS.with_name("foundation_large_api.json")
+    target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print_table([result])
+    print(f"→ {target.relative_to(ROOT)}")
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
