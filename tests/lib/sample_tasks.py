@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django_tasks import task
 
@@ -21,6 +23,14 @@ def flaky(key: str, failures: int) -> str:
 @durable_task(max_attempts=5, base_delay_seconds=0.0)
 def hopeless() -> None:
     raise PermanentTaskError("bad input")
+
+
+@task()
+def slow_tick(seconds: float) -> str:
+    """Works for a while (long enough to be killed half-way), then counts."""
+    time.sleep(seconds)
+    cache.incr("ticks")
+    return "tick"
 
 
 @task()
