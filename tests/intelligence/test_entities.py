@@ -62,6 +62,12 @@ def test_iban_with_spaces_is_reported_compact() -> None:
     ]
 
 
+def test_lower_case_iban_is_reported_in_upper_case() -> None:
+    assert found("von de89 3704 0044 0532 0130 00 abbuchen", EntityKind.IBAN) == [
+        ("de89 3704 0044 0532 0130 00", "DE89370400440532013000")
+    ]
+
+
 def test_iban_with_wrong_checksum_is_not_reported() -> None:
     assert found("IBAN DE88 3704 0044 0532 0130 00", EntityKind.IBAN) == []
 
@@ -71,6 +77,7 @@ def test_iban_with_wrong_checksum_is_not_reported() -> None:
     [
         ("meine KD-104711", EntityKind.CUSTOMER_NUMBER, ("KD-104711", "KD-104711")),
         ("Kundennummer 104711, danke", EntityKind.CUSTOMER_NUMBER, ("104711", "KD-104711")),
+        ("meine Kd.Nr.: 104733", EntityKind.CUSTOMER_NUMBER, ("104733", "KD-104733")),
         ("kd 104711", EntityKind.CUSTOMER_NUMBER, ("kd 104711", "KD-104711")),
         ("Vertrag WV-200123", EntityKind.CONTRACT_NUMBER, ("WV-200123", "WV-200123")),
         (
@@ -176,6 +183,8 @@ def test_parse_amount_rejects_garbage() -> None:
         ("Musterstraße 12, 80331 München", ["80331"]),
         ("Brenner GmbH\n80331 München", ["80331"]),
         ("PLZ 12345", ["12345"]),
+        ("Die PLZ ist 99084, Ort Erfurt", ["99084"]),
+        ("Hauptstraße 1, D-80331 München", ["80331"]),
         ("ich habe 12345 Probleme", []),
         ("Bestellung 54321 Heizkörper", []),
         ("Musterstraße 1, 00999 Nirgendwo", []),

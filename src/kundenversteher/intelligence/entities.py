@@ -50,8 +50,11 @@ _CUSTOMER_CONTEXT = (
     "Kunden-Nr",
     "Kundennr",
     "Kd.-Nr.",
+    "Kd.Nr.",
+    "Kd.Nr",
     "Kd-Nr",
     "KdNr",
+    "Kunden Nr",
     "customer number",
     "customer no",
     "customer id",
@@ -123,15 +126,18 @@ _EMAIL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])"
 )
 _URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]", re.IGNORECASE)
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+# Case-insensitive: people type "de89 3704 …"; the checksum keeps words out.
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
 _NUM = r"(?:\d{1,3}(?:[.'\s]\d{3})+|\d+)(?:[.,](?:\d{1,2}|-{1,2}))?"
 _AMOUNT_AFTER = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?:€|EUR\b|Euro\b|Eur\b)", re.IGNORECASE)
 _AMOUNT_BEFORE = re.compile(rf"(?:€|\bEUR|\bEuro)\s?(?P<num>{_NUM})(?![\d])(?!,\d)", re.IGNORECASE)
 _POSTCODE_TOWN = re.compile(
-    r"(?<![\w.,/-])(?P<plz>\d{5})\s+(?=[A-ZÄÖÜ][a-zäöüß]{2,}|[A-ZÄÖÜ]{3,}\b)"
+    r"(?:(?<=\bD-)|(?<![\w.,/-]))(?P<plz>\d{5})\s+(?=[A-ZÄÖÜ][a-zäöüß]{2,}|[A-ZÄÖÜ]{3,}\b)"
 )
 _POSTCODE_CONTEXT = re.compile(
-    r"(?:\bPLZ|Postleitzahl|postcode|zip(?:\s?code)?)\s*[:.]?\s*(?P<plz>\d{5})(?!\d)", re.IGNORECASE
+    r"(?:\bPLZ|Postleitzahl|postcode|zip(?:\s?code)?)\s*(?:[:.]|ist|lautet|is)?\s*"
+    r"(?P<plz>\d{5})(?!\d)",
+    re.IGNORECASE,
 )
 # A postcode before a capitalised word needs an address-like left context, because German nouns
 # are capitalised too ("habe 12345 Probleme").
@@ -245,7 +251,7 @@ def _ibans(text: str) -> Iterable[_Candidate]:
         # pointless, which also bounds the work on a run like "DE89 DE89 DE89 …".
         ends = [i + 1 for i, char in enumerate(raw[:42]) if char != " " and i + 1 >= 15]
         for end in reversed(ends):
-            compact = raw[:end].replace(" ", "")
+            compact = raw[:end].replace(" ", "").upper()
             if len(compact) >= 15 and stdnum_iban.is_valid(compact):
                 yield _Candidate(EntityKind.IBAN, m.start(), m.start() + end, compact)
                 break
