@@ -65,6 +65,7 @@ def make_agent(
     capacity: int = 10,
     skills: dict[str, int] | None = None,
     absent_until: datetime | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> Any:
     user = make_user(username, first_name=username.capitalize())
     profile = AgentProfile.objects.create(
@@ -73,6 +74,7 @@ def make_agent(
         languages=list(languages),
         capacity=capacity,
         absent_until=absent_until,
+        calendar=calendar,
     )
     profile.teams.set(teams)
     for skill_name, level in (skills or {}).items():

@@ -4,7 +4,14 @@ from zoneinfo import ZoneInfo
 from kundenversteher.cases.models import Case, RoutingDecision, Team
 from kundenversteher.cases.routing import route_case
 from kundenversteher.events.models import Event
-from tests.cases.factories import make_agent, make_case, make_customer, make_rule, make_team
+from tests.cases.factories import (
+    make_agent,
+    make_calendar,
+    make_case,
+    make_customer,
+    make_rule,
+    make_team,
+)
 
 NOW = datetime(2026, 6, 8, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -183,3 +190,19 @@ def test_open_case_routes_unless_told_not_to(personas):
     assert (routed.team, routed.assignee) == (personas.service, personas.anna)
     assert Case.objects.get(pk=unrouted.pk).team is None
     assert RoutingDecision.objects.filter(case=unrouted).count() == 0
+
+
+def test_agents_outside_their_working_hours_are_skipped(personas):
+    team = make_team("Spätdienst")
+    early_shift = make_calendar(
+        "Frühschicht", weekly_hours={str(day): [["06:00", "09:00"]] for day in range(5)}
+    )
+    make_agent("fritz", teams=[team], skills={"device_fault": 5}, calendar=early_shift)
+    make_agent("lena", teams=[team], skills={"device_fault": 1}, calendar=make_calendar())
+    make_rule("Technik", team=team, intents=["device_fault"])
+    case = make_case(intent="device_fault", now=NOW)  # Monday 10:00
+
+    decision = route_case(case_id=case.pk, now=NOW)
+
+    assert decision.agent.get_username() == "lena"
+    assert "Fritz übersprungen: außerhalb der Arbeitszeit" in texts(decision)

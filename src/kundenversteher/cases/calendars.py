@@ -79,6 +79,12 @@ def open_intervals(spec: CalendarSpec, day: date) -> list[tuple[datetime, dateti
     ]
 
 
+def is_open_at(spec: CalendarSpec, at: datetime) -> bool:
+    """Whether ``at`` falls inside an opening interval (working hours) of the calendar."""
+    local = at.astimezone(spec.zone)
+    return any(begin <= local < end for begin, end in open_intervals(spec, local.date()))
+
+
 def _intervals_from(spec: CalendarSpec, start: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Opening intervals from ``start`` on, the first one clipped to begin at ``start``."""
     local_start = start.astimezone(spec.zone)

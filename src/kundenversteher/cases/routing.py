@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenversteher.cases import sla
+from kundenversteher.cases.calendars import is_open_at
 from kundenversteher.cases.models import (
     AgentProfile,
     AgentSkill,
@@ -96,7 +97,7 @@ def _pick_agent(
 ) -> AgentProfile | None:
     members = list(
         AgentProfile.objects.filter(teams=team, user__is_active=True)
-        .select_related("user")
+        .select_related("user", "calendar")
         .order_by("id")
     )
     if not members:
@@ -125,6 +126,14 @@ def _pick_agent(
                         "name": name,
                         "until": timezone.localtime(member.absent_until).strftime("%d.%m.%Y %H:%M"),
                     },
+                )
+            )
+            continue
+        if member.calendar is not None and not is_open_at(member.calendar.spec(), now):
+            reasons.append(
+                _reason(
+                    "skip_off_duty",
+                    _("%(name)s übersprungen: außerhalb der Arbeitszeit") % {"name": name},
                 )
             )
             continue
