@@ -16,17 +16,17 @@ from kundenversteher.intelligence.types import IntentResult, SentimentResult
 class IntentModel(Protocol):
     version: str
 
-    def predict(self, texts: Sequence[str], *, languages: Sequence[str] | None = None) -> list[
-        IntentResult
-    ]: ...
+    def predict(
+        self, texts: Sequence[str], *, languages: Sequence[str] | None = None
+    ) -> list[IntentResult]: ...
 
 
 class SentimentModel(Protocol):
     version: str
 
-    def predict(self, texts: Sequence[str], *, languages: Sequence[str] | None = None) -> list[
-        SentimentResult
-    ]: ...
+    def predict(
+        self, texts: Sequence[str], *, languages: Sequence[str] | None = None
+    ) -> list[SentimentResult]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,8 @@ class NumberPattern:
 
     kind: str  # an EntityKind value
     regex: str  # Python regex; group 1 (or the whole match) is the number
-    context_words: tuple[str, ...] = ()  # words that must stand near a bare number, e.g. "Bestellung"
+    # Words that must stand near a bare number, e.g. "Bestellung".
+    context_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
