@@ -153,3 +153,21 @@ def test_cascade_asks_the_heavy_model_only_for_unsure_messages() -> None:
 def test_mismatched_lengths_are_rejected() -> None:
     with pytest.raises(ValueError, match="same length"):
         IntentClassifier().fit(["a", "b"], ["x"])
+
+
+def test_out_of_scope_training_rows_are_not_learnt_but_tune_the_threshold() -> None:
+    texts, labels = make_intent_examples()
+    val_rows = list(range(2, len(texts), 5))
+    train_rows = [i for i in range(len(texts)) if i not in val_rows]
+    validation = Validation([texts[i] for i in val_rows], [labels[i] for i in val_rows])
+
+    model = IntentClassifier().fit(
+        [texts[i] for i in train_rows] + list(OUT_OF_SCOPE),
+        [labels[i] for i in train_rows] + ["oos"] * len(OUT_OF_SCOPE),
+        validation=validation,
+        oos_label="oos",
+    )
+
+    assert "oos" not in model.labels
+    # 10 unseen OOS examples, at most 2 % answered: none of them may be answered.
+    assert [r.out_of_scope for r in model.predict(list(OUT_OF_SCOPE))] == [True] * 10

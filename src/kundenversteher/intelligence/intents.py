@@ -257,6 +257,9 @@ class IntentClassifier:
             refit = True
         else:
             fit_rows, refit = rows, False
+        validation = _with_unlearnt_oos(
+            validation, texts, labels, languages, embeddings, fit_rows, oos_label
+        )
 
         for name, spec in specs:
             stage = _Stage(spec=spec, c=self.options.c, seed=self.options.seed)
@@ -361,6 +364,45 @@ def _result(
         out_of_scope=best < thresholds.out_of_scope,
         model_version=version,
         path=path,
+    )
+
+
+def _with_unlearnt_oos(
+    validation: Validation,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    languages: Sequence[str] | None,
+    embeddings: dict[str, FloatMatrix] | None,
+    fit_rows: npt.NDArray[np.int_],
+    oos_label: str | None,
+) -> Validation:
+    """Out-of-scope training rows are never learnt, so they are unseen examples: add them to the
+    validation data, where the out-of-scope threshold needs every example it can get (with only
+    100 examples, "at most 2 % answered" rests on 2 messages)."""
+    if oos_label is None:
+        return validation
+    extra = np.array([i for i in fit_rows if labels[i] == oos_label], dtype=np.int_)
+    if len(extra) == 0:
+        return validation
+    if (validation.languages is None) != (languages is None) or (
+        (validation.embeddings is None) != (embeddings is None)
+    ):
+        return validation  # cannot combine consistently; keep the validation data as given
+    merged_embeddings = None
+    if validation.embeddings is not None and embeddings is not None:
+        if set(validation.embeddings) != set(embeddings):
+            return validation
+        merged_embeddings = {
+            name: np.vstack([validation.embeddings[name], embeddings[name][extra]])
+            for name in embeddings
+        }
+    return Validation(
+        texts=[*validation.texts, *(texts[i] for i in extra)],
+        labels=[*validation.labels, *(labels[i] for i in extra)],
+        languages=None
+        if validation.languages is None or languages is None
+        else [*validation.languages, *(languages[i] for i in extra)],
+        embeddings=merged_embeddings,
     )
 
 
