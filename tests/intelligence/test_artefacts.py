@@ -144,3 +144,18 @@ def test_default_bundle_loads_promoted_intent_model(artefact: Path, tmp_path: Pa
 
     assert bundle.intent is not None
     assert bundle.intent.version == read_report(artefact)["version"]
+
+
+def test_default_bundle_skips_an_incompatible_intent_model_and_logs_it(
+    artefact: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    current = _copy(artefact, tmp_path / INTENTS_DIR)
+    report = read_report(current)
+    report["libraries"]["scikit-learn"] = "0.24.2"
+    (current / "report.json").write_text(json.dumps(report), encoding="utf-8")
+
+    bundle = load_default_bundle(tmp_path)
+
+    assert bundle.intent is None
+    assert "Intent-Modell" in caplog.text
+    assert "scikit-learn 0.24.2" in caplog.text

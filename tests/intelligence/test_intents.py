@@ -136,6 +136,7 @@ def test_tfidf_baseline_needs_no_embedder() -> None:
     assert model.predict(["Kopie der Rechnung bitte"])[0].intent == "invoice_copy"
 
 
+@pytest.mark.slow
 def test_cascade_asks_the_heavy_model_only_for_unsure_messages() -> None:
     texts, labels = make_intent_examples()
     model = IntentClassifier(options=IntentOptions(cascade=True)).fit(texts, labels)
