@@ -42,7 +42,7 @@ class TrainReport:
 
     def as_text(self) -> str:
         lines = [
-            f"{self.kind}-Modell {self.version} gespeichert in {self.out_dir}",
+            f"{self.kind.capitalize()}-Modell {self.version} gespeichert in {self.out_dir}",
             f"  {self.n_train} Trainings- und {self.n_heldout} Testnachrichten, "
             f"{len(self.labels)} Klassen, {self.seconds:.1f} s",
             f"  Testdaten: Genauigkeit {self.metrics['accuracy']:.1%}, "
