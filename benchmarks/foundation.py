@@ -124,6 +124,9 @@ def measure_api(requests: int) -> dict[str, Any]:
     result["api_status"] = first.status_code
     if first.status_code != 200:
         return result
+    page = first.json()
+    result["api_page_items"] = len(page["items"])
+    result["api_count"] = page.get("count")
     api_ms = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -305,6 +308,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
         ("API list p50 ms", "api_list_ms_p50"),
         ("API list p95 ms", "api_list_ms_p95"),
         ("API status", "api_status"),
+        ("API items / count", "api_page_items"),
         ("error", "error"),
     )
     header = f"{'':<26}" + "".join(f"{r['backend']:>16}" for r in results)
