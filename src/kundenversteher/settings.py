@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kundenversteher.cases",
     "kundenversteher.api",
     "kundenversteher.workspace",
+    "kundenversteher.demo",
     "kundenversteher.apps.ProjectConfig",
 ]
 
