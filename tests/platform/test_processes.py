@@ -158,7 +158,7 @@ def test_a_worker_killed_mid_task_loses_nothing(platform_env):
     _kv_shell(
         platform_env,
         "from tests.lib.sample_tasks import slow_tick; from django.core.cache import cache;"
-        "cache.set('ticks', 0, None); slow_tick.enqueue(20)",
+        "cache.set('ticks', 0, None); slow_tick.enqueue(8)",
     )
     worker = subprocess.Popen(
         [KV, "worker", "--interval", "0.2", "--no-periodic"],
