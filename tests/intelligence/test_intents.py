@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from kundenversteher.intelligence.features import FeatureSpec, TextFeaturizer
+from kundenversteher.intelligence.features import FeatureSpec, TextFeaturizer, fast_tfidf
 from kundenversteher.intelligence.intents import (
     TFIDF_SPEC,
     IntentClassifier,
@@ -172,3 +173,14 @@ def test_out_of_scope_training_rows_are_not_learnt_but_tune_the_threshold() -> N
     assert "oos" not in model.labels
     # 10 unseen OOS examples, at most 2 % answered: none of them may be answered.
     assert [r.out_of_scope for r in model.predict(list(OUT_OF_SCOPE))] == [True] * 10
+
+
+def test_fast_tfidf_equals_scikit_learns_transform() -> None:
+    texts, _labels = make_intent_examples()
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    vectorizer.fit(texts)
+    probe = ["Wo bleibt meine Bestellung?", "", "Rechnung RE-2026-001234 bitte"]
+
+    np.testing.assert_allclose(
+        fast_tfidf(vectorizer, probe).toarray(), vectorizer.transform(probe).toarray(), atol=1e-12
+    )
