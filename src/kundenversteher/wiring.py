@@ -6,20 +6,17 @@ Lower apps never name higher ones; they record events and this module says who r
 
 from __future__ import annotations
 
-from typing import Any
-
-from django_tasks.base import Task
-
+from kundenversteher.api import services as api_services
 from kundenversteher.api.tasks import deliver_event_to_webhooks
 from kundenversteher.cases.privacy import CasesPrivacyProvider
 from kundenversteher.customers.privacy import CustomersPrivacyProvider
-from kundenversteher.events.services import register_reactions
+from kundenversteher.events.services import Guarded, Reaction, register_reactions
 from kundenversteher.lib.periodic import PeriodicSpec
 from kundenversteher.privacy.registry import register_provider
 
-REACTIONS: dict[str, list[Task[Any, Any]]] = {
-    # Every event may interest a webhook subscriber; the task filters by subscription.
-    "*": [deliver_event_to_webhooks],
+REACTIONS: dict[str, list[Reaction]] = {
+    # Any event may interest a webhook subscriber; enqueued only when one subscribes.
+    "*": [Guarded(deliver_event_to_webhooks, wanted=api_services.has_subscriber)],
 }
 
 PERIODIC_JOBS: list[PeriodicSpec] = [

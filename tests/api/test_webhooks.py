@@ -226,3 +226,16 @@ def test_only_admins_manage_webhooks(db, client):
 
     assert response.status_code == 403
     assert response.json()["code"] == "not_allowed"
+
+
+def test_events_enqueue_no_webhook_work_without_a_subscriber(
+    db, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from kundenversteher.events.services import record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record("case.created", case_id=1)
+
+    assert not DBTaskResult.objects.exists()

@@ -1,8 +1,11 @@
 import pytest
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
+from kundenversteher import wiring
 from kundenversteher.events.models import AppendOnlyError, Event
-from kundenversteher.events.services import record
+from kundenversteher.events.services import Guarded, record, register_reactions
+from tests.lib import sample_tasks
 
 
 def test_record_appends_an_event_with_payload(db):
@@ -44,3 +47,25 @@ def test_a_rolled_back_action_leaves_no_event(db):
         failing_action()
 
     assert not Event.objects.exists()
+
+
+def test_reactions_are_enqueued_after_commit_and_guards_decide(
+    db, django_capture_on_commit_callbacks
+):
+
+    wanted_kinds: list[str] = []
+    register_reactions(
+        {
+            "case.created": [sample_tasks.tick],
+            "*": [Guarded(sample_tasks.tick, wanted=lambda kind: kind in wanted_kinds)],
+        }
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            record("case.created", case_id=1)  # direct reaction only
+            record("case.closed", case_id=1)  # guard says no
+            wanted_kinds.append("case.closed")
+            record("case.closed", case_id=1)  # guard says yes
+        assert DBTaskResult.objects.count() == 2
+    finally:
+        wiring.install()

@@ -155,6 +155,16 @@ def deactivate_webhook_endpoint(
     return endpoint
 
 
+def has_subscriber(kind: str) -> bool:
+    """Whether any active endpoint subscribes to events of ``kind`` (checked per event)."""
+    return any(
+        "*" in kinds or kind in kinds
+        for kinds in WebhookEndpoint.objects.filter(active=True).values_list(
+            "event_kinds", flat=True
+        )
+    )
+
+
 def plan_deliveries(*, event_id: int) -> list[int]:
     """Create one delivery per active endpoint subscribed to the event's kind.
 

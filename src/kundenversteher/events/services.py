@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,18 +23,41 @@ from kundenversteher.events.models import Event
 
 logger = logging.getLogger(__name__)
 
-_REACTIONS: dict[str, list[Task[Any, Any]]] = {}
+
+@dataclass(frozen=True, slots=True)
+class Guarded:
+    """A reaction enqueued only when ``wanted(kind)`` says so at record time.
+
+    For reactions that usually have nothing to do (webhooks with no subscriber): one cheap
+    query instead of a task row per event.
+    """
+
+    task: Task[Any, Any]
+    wanted: Callable[[str], bool]
 
 
-def register_reactions(table: Mapping[str, Iterable[Task[Any, Any]]]) -> None:
+Reaction = Task[Any, Any] | Guarded
+
+_REACTIONS: dict[str, list[Reaction]] = {}
+
+
+def register_reactions(table: Mapping[str, Iterable[Reaction]]) -> None:
     """Install the event → tasks table (called once by ``wiring.install``)."""
     _REACTIONS.clear()
-    for kind, tasks in table.items():
-        _REACTIONS[kind] = list(tasks)
+    for kind, reactions in table.items():
+        _REACTIONS[kind] = list(reactions)
 
 
 def reactions_for(kind: str) -> list[Task[Any, Any]]:
-    return [*_REACTIONS.get(kind, []), *_REACTIONS.get("*", [])]
+    """The tasks to enqueue for an event of this kind, guards evaluated now."""
+    tasks: list[Task[Any, Any]] = []
+    for reaction in [*_REACTIONS.get(kind, []), *_REACTIONS.get("*", [])]:
+        if isinstance(reaction, Guarded):
+            if reaction.wanted(kind):
+                tasks.append(reaction.task)
+        else:
+            tasks.append(reaction)
+    return tasks
 
 
 def record(
