@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pytest
 
-from kundenversteher.intelligence import understand, understand_many
+from kundenversteher.intelligence import embeddings, understand, understand_many
+from kundenversteher.intelligence.bundle import ModelBundle
+from kundenversteher.intelligence.intents import TFIDF_SPEC, IntentClassifier
 from kundenversteher.intelligence.types import (
     Emotion,
     EntityKind,
+    IntentResult,
     Sentiment,
+    SentimentResult,
     UrgencyLevel,
 )
 from tests.intelligence.factories import (
@@ -19,6 +25,7 @@ from tests.intelligence.factories import (
     make_bundle,
     make_heating_mail,
 )
+from tests.intelligence.model_factories import make_intent_examples
 
 
 def test_understand_without_models_gives_unknown_intent_and_rule_sentiment() -> None:
@@ -96,6 +103,62 @@ def test_understand_many_batches_model_calls() -> None:
         "4000",
         "4001",
     ]
+
+
+@dataclass
+class _LoggingIntent(FakeIntentModel):
+    log: list[tuple[str, int]] = field(default_factory=list)
+
+    def predict(
+        self, texts: Sequence[str], *, languages: Sequence[str] | None = None
+    ) -> list[IntentResult]:
+        self.log.append(("intent", len(texts)))
+        return super().predict(texts, languages=languages)
+
+
+@dataclass
+class _LoggingSentiment(FakeSentimentModel):
+    log: list[tuple[str, int]] = field(default_factory=list)
+
+    def predict(
+        self, texts: Sequence[str], *, languages: Sequence[str] | None = None
+    ) -> list[SentimentResult]:
+        self.log.append(("sentiment", len(texts)))
+        return super().predict(texts, languages=languages)
+
+
+def test_both_models_see_a_chunk_before_the_next_chunk_so_its_embedding_is_reused() -> None:
+    log: list[tuple[str, int]] = []
+    bundle = make_bundle(intent=_LoggingIntent(log=log), sentiment=_LoggingSentiment(log=log))
+    understand_many([f"Bestellung {4000 + i} fehlt" for i in range(70)], models=bundle)
+    assert log == [("sentiment", 64), ("intent", 64), ("sentiment", 6), ("intent", 6)]
+
+
+def test_a_failing_sentiment_model_leaves_the_intent_of_the_same_chunk_intact() -> None:
+    bundle = make_bundle(intent=FakeIntentModel(), sentiment=BrokenModel())  # type: ignore[arg-type]
+    result = understand("Wo ist meine Bestellung?", models=bundle, today=TODAY)
+    assert result.intent.intent == "order_status"
+    assert "sentiment_model_failed" in result.warnings
+    assert result.sentiment.model_version == "rules-1"
+
+
+def test_no_embedding_is_computed_when_no_model_needs_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    embedded: list[int] = []
+
+    def refuse(self: object, texts: Sequence[str], **_: object) -> object:
+        embedded.append(len(texts))
+        raise AssertionError("no embedding expected")
+
+    monkeypatch.setattr(embeddings.UseEmbedder, "embed", refuse)
+    monkeypatch.setattr(embeddings.E5Embedder, "embed", refuse)
+    texts, labels = make_intent_examples()
+    model = IntentClassifier(spec=TFIDF_SPEC).fit(texts, labels)
+    result = understand(texts[0], models=ModelBundle(intent=model), today=TODAY)
+    assert embedded == []
+    assert result.intent.intent == labels[0]
+    assert result.warnings == ()
 
 
 def test_understand_many_matches_understand() -> None:

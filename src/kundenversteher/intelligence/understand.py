@@ -164,27 +164,50 @@ def _combine_sentiment(parts: _RuleParts, model_result: SentimentResult | None) 
     )
 
 
-def _predict_batched(
-    predict: Callable[..., list[T]],
+def _predict_chunk(
+    predict: Callable[..., Sequence[T]],
     texts: list[str],
     languages: list[str],
     warnings: list[str],
     step: str,
-) -> list[T | None]:
-    results: list[T | None] = []
+) -> Sequence[T | None]:
+    try:
+        predicted = list(predict(texts, languages=languages))
+        if len(predicted) != len(texts):
+            raise ValueError(f"{step} model returned {len(predicted)} for {len(texts)} texts")
+        return predicted
+    except Exception:
+        logger.exception("understand: %s model failed", step)
+        warnings.append(f"{step}_model_failed")
+        return [None] * len(texts)
+
+
+def _predict_models(
+    models: ModelBundle, texts: list[str], languages: list[str], warnings: list[str]
+) -> tuple[list[IntentResult | None], list[SentimentResult | None]]:
+    """Both models, chunk by chunk. understand.py never embeds anything itself: each model
+    embeds what it needs, and the embedder keeps its last batch. Asking both models about one
+    chunk before the next is what lets the second reuse the first one's vectors (all intent
+    chunks before all sentiment chunks embedded every text twice: ~1 ms of ~2.3 ms per message).
+    Sentiment goes first because the shipped sentiment head embeds every text of the chunk, while
+    the intent model's fast stage may embed only the messages it is unsure about: those are rows
+    of the sentiment model's batch, not the other way round."""
+    intents: list[IntentResult | None] = []
+    sentiments: list[SentimentResult | None] = []
     for start in range(0, len(texts), MODEL_BATCH_SIZE):
         chunk = texts[start : start + MODEL_BATCH_SIZE]
         langs = languages[start : start + MODEL_BATCH_SIZE]
-        try:
-            predicted = list(predict(chunk, languages=langs))
-            if len(predicted) != len(chunk):
-                raise ValueError(f"{step} model returned {len(predicted)} for {len(chunk)} texts")
-            results.extend(predicted)
-        except Exception:
-            logger.exception("understand: %s model failed", step)
-            warnings.append(f"{step}_model_failed")
-            results.extend([None] * len(chunk))
-    return results
+        if models.sentiment is not None:
+            sentiments.extend(
+                _predict_chunk(models.sentiment.predict, chunk, langs, warnings, "sentiment")
+            )
+        else:
+            sentiments.extend([None] * len(chunk))
+        if models.intent is not None:
+            intents.extend(_predict_chunk(models.intent.predict, chunk, langs, warnings, "intent"))
+        else:
+            intents.extend([None] * len(chunk))
+    return intents, sentiments
 
 
 def understand_many(
@@ -210,16 +233,7 @@ def understand_many(
     model_texts = [p.text for p in parts]
     languages = [p.language.code for p in parts]
     batch_warnings: list[str] = []
-    intents: list[IntentResult | None] = [None] * n
-    if models.intent is not None and n:
-        intents = _predict_batched(
-            models.intent.predict, model_texts, languages, batch_warnings, "intent"
-        )
-    sentiments: list[SentimentResult | None] = [None] * n
-    if models.sentiment is not None and n:
-        sentiments = _predict_batched(
-            models.sentiment.predict, model_texts, languages, batch_warnings, "sentiment"
-        )
+    intents, sentiments = _predict_models(models, model_texts, languages, batch_warnings)
     results = []
     for p, intent, sentiment in zip(parts, intents, sentiments, strict=True):
         warnings = list(p.warnings)
