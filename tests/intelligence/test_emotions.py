@@ -111,3 +111,20 @@ def test_salutation_liebe_is_not_praise() -> None:
     assert fallback_sentiment("Liebe Frau Meier,\nbitte um Rückruf.\nLiebe Grüße").label == (
         Sentiment.NEUTRAL
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "positive", "negative"),
+    [
+        ("Grüße aus Köln 👍👍", 1.4, 0.0),  # non-ASCII, emoji, no colon
+        ("Grüße aus Köln 😞", 0.0, 0.7),
+        ("Köln :-( und ;-)", 0.7, 0.7),  # umlauts and emoticons
+        ("Grüße aus Köln", 0.0, 0.0),  # non-ASCII without any symbol
+    ],
+)
+def test_symbols_are_scored_whatever_else_the_text_contains(
+    text: str, positive: float, negative: float
+) -> None:
+    scores = analyse_emotions(text).scores
+    assert round(scores.get("positive", 0.0), 3) == round(positive, 3)
+    assert round(scores.get("negative", 0.0), 3) == round(negative, 3)

@@ -288,3 +288,21 @@ def test_tenant_pattern_groups_are_joined_without_the_demo_prefix() -> None:
     assert [(e.kind, e.text, e.value) for e in entities] == [
         (EntityKind.CUSTOMER_NUMBER, "K123/4567", "123-4567")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        # The digit-run and letter pre-checks must not hide a number next to shorter ones.
+        ("Tel. 12 34, Kundennummer KD 104711", EntityKind.CUSTOMER_NUMBER, "KD-104711"),
+        ("Rechnung re-2026-001234 vom 3.5.", EntityKind.INVOICE_NUMBER, "RE-2026-001234"),
+        ("Gerät bw 2301004567 ist defekt", EntityKind.DEVICE_SERIAL, "BW2301004567"),
+        ("Fall kv-2026-000123", EntityKind.CASE_NUMBER, "KV-2026-000123"),
+        ("Auftrag 4711 von 12 Uhr", EntityKind.ORDER_NUMBER, "4711"),
+    ],
+)
+def test_shared_formats_are_found_in_any_case_next_to_short_numbers(
+    text: str, kind: EntityKind, value: str
+) -> None:
+    found = [(e.kind, e.value) for e in extract_entities(text, today=TODAY)]
+    assert (kind, value) in found

@@ -288,8 +288,14 @@ _FORMULA_AFTER = re.compile(
 _SHOUTED_WORD = re.compile(r"\b[A-ZÄÖÜ]{3,}\b")
 _EXCLAMATIONS = re.compile(r"!{2,}|\?!|!\?")
 # Emoticons and emoji are not words, so the word-start matcher cannot see them.
-_POSITIVE_SYMBOLS = re.compile(r"(?<![\w)]):-?[)D]|;-?\)|[😀😃😄😁😊🙂😍🥰👍🙏❤💯🎉]")
-_NEGATIVE_SYMBOLS = re.compile(r"(?<![\w(]):-?\(|:'\(|[😠😡🤬😤😞😢😭🙁☹👎💩]")
+_POSITIVE_EMOJI = "😀😃😄😁😊🙂😍🥰👍🙏❤💯🎉"
+_NEGATIVE_EMOJI = "😠😡🤬😤😞😢😭🙁☹👎💩"
+_POSITIVE_SYMBOLS = re.compile(rf"(?<![\w)]):-?[)D]|;-?\)|[{_POSITIVE_EMOJI}]")
+_NEGATIVE_SYMBOLS = re.compile(rf"(?<![\w(]):-?\(|:'\(|[{_NEGATIVE_EMOJI}]")
+# Every symbol above is an emoticon with ":" or ";", or an emoji. Umlauts make almost every German
+# mail non-ASCII; one scan for the emoji (a set lookup per character, in C) is cheaper than two
+# scans with a look-behind tried at every position (~35 µs on a 300-character mail).
+_EMOJI = re.compile(f"[{_POSITIVE_EMOJI}{_NEGATIVE_EMOJI}]")
 
 
 @functools.cache
@@ -352,7 +358,7 @@ def analyse_emotions(text: str) -> EmotionAnalysis:
     cues = find_emotion_cues(text)
     intensity = _intensity(text)
     scores: dict[str, float] = {}
-    if not text.isascii() or ":" in text or ";" in text:
+    if ":" in text or ";" in text or (not text.isascii() and _EMOJI.search(text)):
         symbols_pos = len(_POSITIVE_SYMBOLS.findall(text))
         symbols_neg = len(_NEGATIVE_SYMBOLS.findall(text))
         if symbols_pos:
