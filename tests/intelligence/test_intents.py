@@ -92,11 +92,43 @@ def test_out_of_scope_threshold_answers_at_most_two_percent_of_oos_validation() 
     oos_best = np.linspace(0.5, 0.99, 100)
     probs = np.column_stack([oos_best, 1 - oos_best])
     thresholds = _choose_thresholds(
-        probs, labels, ["oos"] * 100, options=IntentOptions(max_oos_answered=0.02)
+        probs, labels, ["oos"] * 100, options=IntentOptions(max_oos_answered=0.02, oos_safety=1.0)
     )
 
     assert int((oos_best >= thresholds.out_of_scope).sum()) == 2
     assert thresholds.automation >= thresholds.out_of_scope
+
+
+def test_out_of_scope_threshold_keeps_the_safety_margin_on_validation() -> None:
+    labels = np.array(["a", "b"])
+    oos_best = np.linspace(0.5, 0.99, 100)
+    probs = np.column_stack([oos_best, 1 - oos_best])
+    thresholds = _choose_thresholds(
+        probs, labels, ["oos"] * 100, options=IntentOptions(max_oos_answered=0.02, oos_safety=0.5)
+    )
+
+    # half of the 2 % allowed: one of the hundred OOS validation messages
+    assert int((oos_best >= thresholds.out_of_scope).sum()) == 1
+
+
+def test_similarity_threshold_rejects_oos_far_from_every_intent_without_losing_coverage() -> None:
+    labels = np.array(["a", "b"])
+    # 4 in-scope rows (all sure and similar to their centroids), 4 OOS rows: two of them sure
+    # but far from every centroid, two unsure.
+    probs = np.array([[0.99, 0.01]] * 4 + [[0.98, 0.02]] * 2 + [[0.6, 0.4]] * 2)
+    similarity = np.array([0.9, 0.8, 0.85, 0.7, 0.2, 0.3, 0.9, 0.9])
+    thresholds = _choose_thresholds(
+        probs,
+        labels,
+        ["a"] * 4 + ["oos"] * 4,
+        options=IntentOptions(max_oos_answered=0.0),
+        similarity=similarity,
+    )
+
+    answered = (probs.max(axis=1) >= thresholds.out_of_scope) & (
+        similarity >= thresholds.similarity
+    )
+    assert answered.tolist() == [True] * 4 + [False] * 4
 
 
 def test_unrelated_messages_are_flagged_out_of_scope_when_oos_examples_exist() -> None:
@@ -157,13 +189,38 @@ def test_mismatched_lengths_are_rejected() -> None:
         IntentClassifier().fit(["a", "b"], ["x"])
 
 
+def test_out_of_scope_training_rows_are_learnt_as_a_class_but_never_answered() -> None:
+    texts, labels = make_intent_examples()
+    val_rows = list(range(2, len(texts), 5))
+    train_rows = [i for i in range(len(texts)) if i not in val_rows]
+    validation = Validation(
+        [texts[i] for i in val_rows] + list(OUT_OF_SCOPE[5:]),
+        [labels[i] for i in val_rows] + ["oos"] * 5,
+    )
+
+    model = IntentClassifier().fit(
+        [texts[i] for i in train_rows] + list(OUT_OF_SCOPE[:5]),
+        [labels[i] for i in train_rows] + ["oos"] * 5,
+        validation=validation,
+        oos_label="oos",
+    )
+
+    assert model.fast is not None
+    assert "oos" in model.fast.labels.tolist()
+    assert "oos" not in model.labels
+    results = model.predict([*OUT_OF_SCOPE, "Wo bleibt meine Bestellung 4711?"])
+    assert [r.out_of_scope for r in results] == [True] * 10 + [False]
+    assert all(r.intent != "oos" for r in results)
+    assert results[-1].intent == "order_status"
+
+
 def test_out_of_scope_training_rows_are_not_learnt_but_tune_the_threshold() -> None:
     texts, labels = make_intent_examples()
     val_rows = list(range(2, len(texts), 5))
     train_rows = [i for i in range(len(texts)) if i not in val_rows]
     validation = Validation([texts[i] for i in val_rows], [labels[i] for i in val_rows])
 
-    model = IntentClassifier().fit(
+    model = IntentClassifier(options=IntentOptions(learn_oos=False)).fit(
         [texts[i] for i in train_rows] + list(OUT_OF_SCOPE),
         [labels[i] for i in train_rows] + ["oos"] * len(OUT_OF_SCOPE),
         validation=validation,

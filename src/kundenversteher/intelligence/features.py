@@ -9,6 +9,7 @@ the n-gram block is switched off for messages in a language the training data di
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,24 @@ def fast_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matr
     return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
+@dataclass(frozen=True)
+class _Lemmatizer:
+    """Word tokens reduced to lemmas, so that German inflection ("Rechnungen", "Rechnung") shares
+    one feature. A picklable class (artefacts), not a closure."""
+
+    language: str
+
+    def __call__(self, text: str) -> list[str]:
+        import simplemma  # imported lazily: only German tenant models need it
+
+        return [
+            simplemma.lemmatize(token, lang=self.language).lower() for token in _TOKEN.findall(text)
+        ]
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
 # Language codes that mean "not sure": keep the n-grams, a misdetected short message is common.
 UNDETERMINED = frozenset({"", "other", "und"})
 
@@ -45,6 +64,9 @@ class FeatureSpec:
     use_tfidf: bool = True
     embedders: tuple[str, ...] = ("use",)  # names from embeddings.EMBEDDER_NAMES
     embedding_weight: float = 1.0  # scale of each (unit-length) embedding next to the TF-IDF blocks
+    char_ngrams: tuple[int, int] = (2, 5)
+    # Word n-grams over lemmas (simplemma) of this language, e.g. "de"; None: surface words.
+    lemma_language: str | None = None
 
 
 @dataclass
@@ -59,10 +81,20 @@ class TextFeaturizer:
         if not self.spec.use_tfidf:
             return
         self._word = TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True
+            analyzer="word",
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            min_df=1,
+            lowercase=True,
+            tokenizer=_Lemmatizer(self.spec.lemma_language) if self.spec.lemma_language else None,
+            token_pattern=None if self.spec.lemma_language else r"(?u)\b\w\w+\b",
         )
         self._char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=True
+            analyzer="char_wb",
+            ngram_range=self.spec.char_ngrams,
+            sublinear_tf=True,
+            min_df=2,
+            lowercase=True,
         )
         self._word.fit(texts)
         try:
@@ -70,7 +102,10 @@ class TextFeaturizer:
         except ValueError:
             # Tiny training sets can leave no character n-gram seen twice: accept singletons.
             self._char = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True
+                analyzer="char_wb",
+                ngram_range=self.spec.char_ngrams,
+                sublinear_tf=True,
+                lowercase=True,
             )
             self._char.fit(texts)
 

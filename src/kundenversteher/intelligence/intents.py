@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 import sklearn
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
@@ -52,8 +53,18 @@ class IntentOptions:
     # Without out-of-scope examples: flag as out of scope what is less sure than the least sure
     # 2 % of correctly classified validation messages.
     oos_quantile_without_oos_data: float = 0.02
+    # Safety margin: thresholds aim at this share of max_oos_answered on validation, because
+    # validation sets hold few out-of-scope messages (CLINC150: 100) and the estimate is noisy.
+    oos_safety: float = 0.5
+    # Out-of-scope training rows are learnt as a class of their own (and the decision adds the
+    # thresholds on top); False: they only tune the thresholds.
+    learn_oos: bool = True
     calibration_fraction: float = 0.15  # carved from training data when no validation is given
     cascade: bool = False
+    # Stage 1 (TF-IDF only, no embedding) answers alone where, on validation data, its decisions
+    # agree with the embedding model's at least this often (and are at least as accurate).
+    quick_stage: bool = True
+    quick_agreement: float = 0.999
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +82,13 @@ class _Stage:
     spec: FeatureSpec
     c: float
     seed: int
+    oos_label: str | None = None  # a learnt out-of-scope class, if any
     featurizer: TextFeaturizer = field(init=False)
     svc: LinearSVC = field(init=False)
     temperature: float = 1.0
+    # Unit-length mean embedding of each in-scope class: a message far from all of them is out
+    # of scope even when the linear model is sure (linear scores grow without bound far away).
+    centroids: FloatArray | None = None
 
     def __post_init__(self) -> None:
         self.featurizer = TextFeaturizer(self.spec)
@@ -92,7 +107,19 @@ class _Stage:
     ) -> None:
         self.featurizer = TextFeaturizer(self.spec)
         self.featurizer.fit(texts, languages=languages)
-        x = self.featurizer.transform(texts, languages=languages, embeddings=embeddings)
+        tfidf, dense = self.featurizer.parts(texts, languages=languages, embeddings=embeddings)
+        blocks = [
+            b for b in (tfidf, None if dense is None else sp.csr_matrix(dense)) if b is not None
+        ]
+        x = sp.hstack(blocks).tocsr()
+        self.centroids = None
+        if dense is not None:
+            units = _unit(dense.astype(np.float64))
+            in_scope = sorted({label for label in labels if label != self.oos_label})
+            label_array = np.asarray(labels)
+            self.centroids = _unit(
+                np.stack([units[label_array == label].mean(axis=0) for label in in_scope])
+            )
         self.__dict__.pop("_weight_cache", None)
         self.svc = LinearSVC(C=self.c, random_state=self.seed, max_iter=5000)
         with warnings.catch_warnings():
@@ -108,6 +135,17 @@ class _Stage:
         languages: Sequence[str] | None,
         embeddings: dict[str, FloatMatrix] | None,
     ) -> FloatArray:
+        return self.scores(texts, languages=languages, embeddings=embeddings)[0]
+
+    def scores(
+        self,
+        texts: Sequence[str],
+        *,
+        languages: Sequence[str] | None,
+        embeddings: dict[str, FloatMatrix] | None,
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """SVM margins and the cosine similarity to the nearest in-scope class centroid
+        (None without embeddings)."""
         # Skipping scikit-learn's input validation: the matrix is our own, and validation was
         # half of the single-message latency.
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
@@ -122,7 +160,11 @@ class _Stage:
             scores += dense.astype(np.float64) @ w_dense
         if scores.ndim == 1:  # binary problem: sklearn returns the positive class margin only
             scores = np.column_stack([-scores, scores])
-        return scores
+        similarity = None
+        centroids = getattr(self, "centroids", None)  # artefacts from before centroids existed
+        if dense is not None and centroids is not None:
+            similarity = (_unit(dense.astype(np.float64)) @ centroids.T).max(axis=1)
+        return scores, similarity
 
     def _weights(self, n_sparse: int) -> tuple[FloatArray, FloatArray]:
         """Contiguous transposed weight blocks, built once (slicing per call copied 60 MB)."""
@@ -149,8 +191,24 @@ class _Stage:
         languages: Sequence[str] | None,
         embeddings: dict[str, FloatMatrix] | None,
     ) -> FloatArray:
-        margins = self.margins(texts, languages=languages, embeddings=embeddings)
-        return np.asarray(softmax(margins / self.temperature, axis=1), dtype=np.float64)
+        return self.evaluate(texts, languages=languages, embeddings=embeddings)[0]
+
+    def evaluate(
+        self,
+        texts: Sequence[str],
+        *,
+        languages: Sequence[str] | None,
+        embeddings: dict[str, FloatMatrix] | None,
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """Calibrated probabilities and centroid similarity (see :meth:`scores`)."""
+        margins, similarity = self.scores(texts, languages=languages, embeddings=embeddings)
+        probs = np.asarray(softmax(margins / self.temperature, axis=1), dtype=np.float64)
+        return probs, similarity
+
+    def in_scope_columns(self) -> npt.NDArray[np.int_]:
+        return np.array(
+            [i for i, label in enumerate(self.labels) if label != self.oos_label], dtype=np.int_
+        )
 
     def calibrate(self, margins: FloatArray, labels: Sequence[str]) -> None:
         index = {label: i for i, label in enumerate(self.labels)}
@@ -172,6 +230,29 @@ class _Stage:
 class _Thresholds:
     automation: float = 0.0  # below: unsure (a person should look)
     out_of_scope: float = 0.0  # below: none of the known intents
+    similarity: float = -math.inf  # centroid similarity below: out of scope
+
+
+def _unit(matrix: FloatArray) -> FloatArray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0.0] = 1.0
+    return np.asarray(matrix / norms, dtype=np.float64)
+
+
+def _in_scope_view(
+    probabilities: FloatArray, stage_labels: npt.NDArray[np.str_], oos_label: str | None
+) -> tuple[FloatArray, npt.NDArray[np.str_], npt.NDArray[np.bool_]]:
+    """Best in-scope probability, best in-scope label, and whether a learnt out-of-scope class
+    won the argmax, per row."""
+    in_cols = np.array([i for i, lbl in enumerate(stage_labels) if lbl != oos_label], dtype=int)
+    inner = probabilities[:, in_cols]
+    best = inner.max(axis=1)
+    predicted = stage_labels[in_cols][inner.argmax(axis=1)]
+    if len(in_cols) == len(stage_labels):
+        oos_won = np.zeros(len(best), dtype=bool)
+    else:
+        oos_won = probabilities.argmax(axis=1) == int(np.flatnonzero(stage_labels == oos_label)[0])
+    return best, predicted, oos_won
 
 
 def _choose_thresholds(
@@ -180,24 +261,49 @@ def _choose_thresholds(
     labels: Sequence[str],
     *,
     options: IntentOptions,
+    oos_label: str | None = None,
+    similarity: FloatArray | None = None,
 ) -> _Thresholds:
-    known = set(stage_labels.tolist())
-    best = probabilities.max(axis=1)
-    predicted = stage_labels[probabilities.argmax(axis=1)]
+    known = set(stage_labels.tolist()) - {oos_label}
+    best, predicted, oos_won = _in_scope_view(probabilities, stage_labels, oos_label)
     in_scope = np.array([label in known for label in labels])
-    correct = np.array([p == t for p, t in zip(predicted, labels, strict=True)])
+    correct = np.array([p == t for p, t in zip(predicted, labels, strict=True)]) & ~oos_won
+    sim = similarity if similarity is not None else np.zeros(len(best))
 
-    # Out of scope: at most max_oos_answered of the OOS validation messages reach the threshold.
-    oos_probs = np.sort(best[~in_scope])[::-1]
-    if len(oos_probs):
-        allowed = math.floor(options.max_oos_answered * len(oos_probs))
-        oos_threshold = (
-            float(np.nextafter(oos_probs[allowed], 1.0)) if allowed < len(oos_probs) else 0.0
-        )
+    oos_threshold, sim_threshold = 0.0, -math.inf
+    if (~in_scope).any():
+        # Out of scope: at most max_oos_answered * oos_safety of the OOS validation messages are
+        # answered; among such (probability, similarity) threshold pairs the one that answers
+        # the most in-scope messages wins.
+        allowed = math.floor(options.max_oos_answered * options.oos_safety * (~in_scope).sum())
+        candidates = np.unique(np.concatenate([[0.0], best[~in_scope & ~oos_won]]))
+        best_coverage = -1
+        for a in candidates:
+            a_ok = (best >= a) & ~oos_won
+            oos_sims = np.sort(sim[a_ok & ~in_scope])[::-1]
+            if similarity is None:
+                if len(oos_sims) > allowed:
+                    continue
+                b = -math.inf
+            elif allowed < len(oos_sims):
+                # Midway to the next in-scope similarity above the last rejected OOS message:
+                # same validation result, but not on a knife's edge for near-identical texts.
+                edge = float(oos_sims[allowed])
+                above = sim[a_ok & in_scope & (sim > edge)]
+                b = (
+                    (edge + float(above.min())) / 2
+                    if len(above)
+                    else float(np.nextafter(edge, math.inf))
+                )
+            else:
+                b = -math.inf
+            coverage = int((a_ok & in_scope & (sim >= b)).sum())
+            if coverage > best_coverage:
+                best_coverage, oos_threshold, sim_threshold = coverage, float(a), b
+        if best_coverage < 0:  # nothing keeps enough OOS out: answer nothing automatically
+            oos_threshold = float(np.nextafter(best.max(), math.inf))
     elif correct.any():
         oos_threshold = float(np.quantile(best[correct], options.oos_quantile_without_oos_data))
-    else:
-        oos_threshold = 0.0
 
     # Automation: the lowest threshold whose answered in-scope messages reach target precision.
     order = np.argsort(-best[in_scope], kind="stable")
@@ -206,7 +312,11 @@ def _choose_thresholds(
     precision = np.cumsum(sorted_correct) / np.arange(1, len(sorted_correct) + 1)
     ok = np.nonzero(precision >= options.target_precision)[0]
     automation = float(sorted_best[ok[-1]]) if len(ok) else 1.0
-    return _Thresholds(automation=max(automation, oos_threshold), out_of_scope=oos_threshold)
+    return _Thresholds(
+        automation=max(automation, oos_threshold),
+        out_of_scope=oos_threshold,
+        similarity=sim_threshold,
+    )
 
 
 @dataclass
@@ -220,12 +330,18 @@ class IntentClassifier:
     heavy: _Stage | None = field(default=None, repr=False)
     fast_thresholds: _Thresholds = field(default_factory=_Thresholds)
     heavy_thresholds: _Thresholds = field(default_factory=_Thresholds)
+    # Stage 1 of the fast path: TF-IDF only; answers alone when its probability >= quick_gate.
+    quick: _Stage | None = field(default=None, repr=False)
+    quick_gate: float = 2.0  # > 1: stage 1 never answers alone
+    oos_label: str | None = None  # the learnt out-of-scope class, if any
 
     @property
     def labels(self) -> list[str]:
+        """The intents the model can answer (a learnt out-of-scope class is not one of them)."""
         if self.fast is None:
             raise RuntimeError("IntentClassifier.fit() must run first")
-        return [str(label) for label in self.fast.labels]
+        oos = getattr(self, "oos_label", None)
+        return [str(label) for label in self.fast.labels if label != oos]
 
     def fit(
         self,
@@ -237,15 +353,26 @@ class IntentClassifier:
         validation: Validation | None = None,
         oos_label: str | None = None,
     ) -> IntentClassifier:
-        """Train. Rows labelled ``oos_label`` are never learnt as a class; they only tune the
-        out-of-scope threshold. Without ``validation`` a stratified share of ``texts`` is held
-        back for calibration and thresholds, then the model is refitted on everything."""
+        """Train. Rows labelled ``oos_label`` are learnt as an out-of-scope class (with
+        ``options.learn_oos``; otherwise they only tune the out-of-scope thresholds). Without
+        ``validation`` a stratified share of ``texts`` is held back for calibration and
+        thresholds, then the model is refitted on everything."""
         if len(texts) != len(labels) or (languages is not None and len(languages) != len(texts)):
             raise ValueError("texts, labels and languages must have the same length")
         rows = np.arange(len(texts))
+        learnt_oos = (
+            oos_label
+            if oos_label is not None and self.options.learn_oos and oos_label in set(labels)
+            else None
+        )
+        self.oos_label = learnt_oos
         specs = [("fast", self.spec)]
+        if self.options.quick_stage and self.spec.embedders:
+            specs.append(("quick", TFIDF_SPEC))
         if self.options.cascade:
             specs.append(("heavy", HEAVY_SPEC))
+        self.quick, self.quick_gate = None, 2.0
+        fast_val: tuple[FloatArray, FloatArray | None] | None = None
         if validation is None:
             fit_rows, val_rows = _carve(rows, labels, self.options)
             validation = Validation(
@@ -257,14 +384,18 @@ class IntentClassifier:
             refit = True
         else:
             fit_rows, refit = rows, False
-        validation = _with_unlearnt_oos(
-            validation, texts, labels, languages, embeddings, fit_rows, oos_label
-        )
+        if learnt_oos is None:
+            validation = _with_unlearnt_oos(
+                validation, texts, labels, languages, embeddings, fit_rows, oos_label
+            )
+        skip = None if learnt_oos is not None else oos_label
 
         for name, spec in specs:
-            stage = _Stage(spec=spec, c=self.options.c, seed=self.options.seed)
-            self._fit_stage(stage, texts, labels, languages, embeddings, fit_rows, oos_label)
-            margins = stage.margins(
+            stage = _Stage(
+                spec=spec, c=self.options.c, seed=self.options.seed, oos_label=learnt_oos
+            )
+            self._fit_stage(stage, texts, labels, languages, embeddings, fit_rows, skip)
+            margins, similarity = stage.scores(
                 validation.texts,
                 languages=validation.languages,
                 embeddings=validation.embeddings,
@@ -272,14 +403,31 @@ class IntentClassifier:
             stage.calibrate(margins, validation.labels)
             probs = np.asarray(softmax(margins / stage.temperature, axis=1), dtype=np.float64)
             thresholds = _choose_thresholds(
-                probs, stage.labels, validation.labels, options=self.options
+                probs,
+                stage.labels,
+                validation.labels,
+                options=self.options,
+                oos_label=learnt_oos,
+                similarity=similarity,
             )
             if refit:
                 temperature = stage.temperature
-                self._fit_stage(stage, texts, labels, languages, embeddings, rows, oos_label)
+                self._fit_stage(stage, texts, labels, languages, embeddings, rows, skip)
                 stage.temperature = temperature
             if name == "fast":
                 self.fast, self.fast_thresholds = stage, thresholds
+                fast_val = (probs, similarity)
+            elif name == "quick":
+                if self.fast is None or fast_val is None:  # "fast" is always the first stage
+                    raise RuntimeError("fast stage missing")
+                self.quick = stage
+                self.quick_gate = _choose_quick_gate(
+                    (probs, stage.labels, thresholds),
+                    (fast_val[0], self.fast.labels, self.fast_thresholds, fast_val[1]),
+                    validation.labels,
+                    oos_label=learnt_oos,
+                    options=self.options,
+                )
             else:
                 self.heavy, self.heavy_thresholds = stage, thresholds
         return self
@@ -292,9 +440,9 @@ class IntentClassifier:
         languages: Sequence[str] | None,
         embeddings: dict[str, FloatMatrix] | None,
         rows: npt.NDArray[np.int_],
-        oos_label: str | None,
+        skip_label: str | None,
     ) -> None:
-        chosen = np.array([i for i in rows if labels[i] != oos_label], dtype=np.int_)
+        chosen = np.array([i for i in rows if labels[i] != skip_label], dtype=np.int_)
         stage.fit(
             [texts[i] for i in chosen],
             [labels[i] for i in chosen],
@@ -310,10 +458,23 @@ class IntentClassifier:
         embeddings: dict[str, FloatMatrix] | None = None,
         heavy: bool = False,
     ) -> FloatArray:
+        """Probabilities of one stage (no stage 1), columns in the stage's label order, which
+        includes a learnt out-of-scope class."""
         stage = self.heavy if heavy else self.fast
         if stage is None:
             raise RuntimeError("not fitted (the heavy stage needs cascade=True)")
         return stage.probabilities(texts, languages=languages, embeddings=embeddings)
+
+    def stage1_answers(
+        self, texts: Sequence[str], *, languages: Sequence[str] | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """Which texts stage 1 (TF-IDF only) answers without computing an embedding."""
+        quick = getattr(self, "quick", None)  # artefacts pickled before stage 1 existed
+        if quick is None or self.quick_gate > 1.0 or not texts:
+            return np.zeros(len(texts), dtype=bool)
+        probs = quick.probabilities(texts, languages=languages, embeddings=None)
+        best, _predicted, oos_won = _in_scope_view(probs, quick.labels, quick.oos_label)
+        return np.asarray((best >= self.quick_gate) & ~oos_won, dtype=bool)
 
     def predict(
         self,
@@ -327,41 +488,129 @@ class IntentClassifier:
             return []
         if self.fast is None:
             raise RuntimeError("IntentClassifier.fit() must run before predict()")
-        probs = self.fast.probabilities(texts, languages=languages, embeddings=embeddings)
-        results = [
-            _result(p, self.fast.labels, self.fast_thresholds, self.version, "fast") for p in probs
-        ]
+        results: list[IntentResult | None] = [None] * len(texts)
+        rest = list(range(len(texts)))
+        quick = getattr(self, "quick", None)  # artefacts pickled before stage 1 existed
+        if quick is not None and self.quick_gate <= 1.0:
+            # Stage 1: n-grams only; sure answers need no embedding at all.
+            quick_probs = quick.probabilities(texts, languages=languages, embeddings=None)
+            best, _predicted, oos_won = _in_scope_view(quick_probs, quick.labels, quick.oos_label)
+            rest = []
+            for i, p in enumerate(quick_probs):
+                if best[i] >= self.quick_gate and not oos_won[i]:
+                    results[i] = _result(p, None, quick, _SURE, self.version, "fast")
+                else:
+                    rest.append(i)
+        if rest:
+            probs, similarity = self.fast.evaluate(
+                [texts[i] for i in rest],
+                languages=None if languages is None else [languages[i] for i in rest],
+                embeddings=_take(embeddings, np.array(rest, dtype=np.int_)),
+            )
+            for k, i in enumerate(rest):
+                results[i] = _result(
+                    probs[k],
+                    None if similarity is None else float(similarity[k]),
+                    self.fast,
+                    self.fast_thresholds,
+                    self.version,
+                    "fast",
+                )
+        done = [r for r in results if r is not None]
         if self.heavy is None or not use_cascade:
-            return results
-        unsure = [i for i, r in enumerate(results) if r.unsure]
+            return done
+        unsure = [i for i, r in enumerate(done) if r.unsure]
         if unsure:
-            heavy_probs = self.heavy.probabilities(
+            heavy_probs, heavy_sims = self.heavy.evaluate(
                 [texts[i] for i in unsure],
                 languages=None if languages is None else [languages[i] for i in unsure],
                 embeddings=_take(embeddings, np.array(unsure, dtype=np.int_)),
             )
-            for i, p in zip(unsure, heavy_probs, strict=True):
-                results[i] = _result(
-                    p, self.heavy.labels, self.heavy_thresholds, self.version, "cascade"
+            for k, i in enumerate(unsure):
+                done[i] = _result(
+                    heavy_probs[k],
+                    None if heavy_sims is None else float(heavy_sims[k]),
+                    self.heavy,
+                    self.heavy_thresholds,
+                    self.version,
+                    "cascade",
                 )
-        return results
+        return done
+
+
+# Stage-1 answers are, by construction of the gate, above every threshold of stage 1.
+_SURE = _Thresholds(automation=0.0, out_of_scope=0.0)
+
+
+def _choose_quick_gate(
+    quick: tuple[FloatArray, npt.NDArray[np.str_], _Thresholds],
+    fast: tuple[FloatArray, npt.NDArray[np.str_], _Thresholds, FloatArray | None],
+    labels: Sequence[str],
+    *,
+    oos_label: str | None,
+    options: IntentOptions,
+) -> float:
+    """The lowest stage-1 probability from which on, on validation data, stage 1's answers agree
+    with the embedding model's decision (same intent, answered, not out of scope) at least
+    ``quick_agreement`` of the time and are at least as often right. Never below stage 1's own
+    thresholds, so what stage 1 answers alone is never "unsure" or "out of scope" for stage 1
+    either. Returns 2.0 (stage 1 never answers alone) when no such gate exists."""
+    quick_probs, quick_labels, quick_thresholds = quick
+    fast_probs, fast_labels, fast_thresholds, fast_sims = fast
+    q_best, q_pred, q_oos = _in_scope_view(quick_probs, quick_labels, oos_label)
+    f_best, f_pred, f_oos = _in_scope_view(fast_probs, fast_labels, oos_label)
+    f_answered = (f_best >= fast_thresholds.automation) & ~f_oos
+    if fast_sims is not None:
+        f_answered &= fast_sims >= fast_thresholds.similarity
+    truth = np.asarray(labels)
+    q_best = np.where(q_oos, -1.0, q_best)  # stage 1 never answers what it calls out of scope
+    agree = (q_pred == f_pred) & f_answered
+    order = np.argsort(-q_best, kind="stable")
+    n = np.arange(1, len(order) + 1)
+    agreement = np.cumsum(agree[order]) / n
+    # Right answers of stage 1 vs. right answers of the full fast path on the same rows.
+    quick_correct = np.cumsum((q_pred == truth)[order])
+    fast_correct = np.cumsum(((f_pred == truth) & f_answered)[order])
+    ok = np.nonzero(
+        (agreement >= options.quick_agreement)
+        & (quick_correct >= fast_correct)
+        & (q_best[order] > 0.0)
+    )[0]
+    if len(ok) == 0:
+        return 2.0
+    last = int(ok[-1])
+    # Ties: the gate must not admit rows below the chosen prefix with the same probability.
+    gate = float(q_best[order][last])
+    if last + 1 < len(order) and float(q_best[order][last + 1]) == gate:
+        gate = float(np.nextafter(gate, 2.0))
+    return max(gate, quick_thresholds.automation, quick_thresholds.out_of_scope)
 
 
 def _result(
     probs: FloatArray,
-    labels: npt.NDArray[np.str_],
+    similarity: float | None,
+    stage: _Stage,
     thresholds: _Thresholds,
     version: str,
     path: str,
 ) -> IntentResult:
-    top = np.argsort(-probs, kind="stable")[:3]
+    """The in-scope intents ranked; a learnt out-of-scope class only decides ``out_of_scope``."""
+    oos_label = getattr(stage, "oos_label", None)
+    labels = stage.labels
+    columns = [i for i in np.argsort(-probs, kind="stable") if labels[i] != oos_label]
+    top = columns[:3]
     best = float(probs[top[0]])
+    out_of_scope = (
+        best < thresholds.out_of_scope
+        or (oos_label is not None and labels[int(np.argmax(probs))] == oos_label)
+        or (similarity is not None and similarity < getattr(thresholds, "similarity", -math.inf))
+    )
     return IntentResult(
         intent=str(labels[top[0]]),
         probability=best,
         top=tuple(IntentScore(intent=str(labels[i]), probability=float(probs[i])) for i in top),
-        unsure=best < thresholds.automation,
-        out_of_scope=best < thresholds.out_of_scope,
+        unsure=best < thresholds.automation or out_of_scope,
+        out_of_scope=out_of_scope,
         model_version=version,
         path=path,
     )
