@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from kundenversteher.intelligence import language
 from kundenversteher.intelligence.language import detect_language
 
 
@@ -61,3 +62,19 @@ def test_german_and_english_sentences_in_one_mail_are_mixed() -> None:
 def test_plain_german_mail_is_not_mixed() -> None:
     text = "Hallo, ich habe ein Problem mit dem Update. Das Display zeigt Error E42 an."
     assert detect_language(text).mixed is False
+
+
+def test_widened_feature_table_gives_the_library_scores_bit_for_bit() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    plain = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    plain.set_languages(list(language.CANDIDATE_LANGUAGES))
+    ours = language._get_identifier()
+    assert str(ours.nb_ptc.dtype) == "float32"
+    samples = [
+        "Meine Wärmepumpe zeigt seit gestern den Fehler E42, bitte um Rückruf.",
+        "Where is my card? I ordered it two weeks ago.",
+        "Bonjour, ma facture est fausse.",
+        "ok",
+    ]
+    assert [ours.classify(t) for t in samples] == [plain.classify(t) for t in samples]

@@ -54,8 +54,24 @@ def _get_identifier() -> LanguageIdentifier:
 
                 identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
                 identifier.set_languages(list(CANDIDATE_LANGUAGES))
+                _widen_table(identifier)
                 _identifier = identifier
     return _identifier
+
+
+def _widen_table(identifier: LanguageIdentifier) -> None:
+    """Store the restricted feature table as contiguous float32 (+7 MB).
+
+    ``set_languages`` leaves a float16 column selection; every classification gathers rows of it
+    and numpy converts them to float32 for the product anyway. Converting once up front gives the
+    same scores bit for bit (float16 → float32 is exact) and saves ~15 µs per call (~25 % of
+    py3langid's time on a 300-character sample). Guarded, so another py3langid layout is left
+    as it is."""
+    import numpy as np  # see _get_identifier
+
+    table = getattr(identifier, "nb_ptc", None)
+    if isinstance(table, np.ndarray) and table.ndim == 2 and table.dtype == np.float16:
+        identifier.nb_ptc = np.ascontiguousarray(table, dtype=np.float32)
 
 
 def warm_up() -> None:
