@@ -78,3 +78,22 @@ def test_the_same_batch_twice_is_embedded_once_and_shared_read_only() -> None:
     assert second is first
     assert not first.flags.writeable
     np.testing.assert_allclose(other[0], first[0], atol=1e-6)
+
+
+def test_a_subset_of_the_last_batch_is_served_without_running_the_encoder() -> None:
+    use = get_embedder(USE)
+    texts = ["Wärmepumpe piept", "Rechnung fehlt", "Termin verschieben"]
+    batch = use.embed(texts)
+
+    class _Forbidden:
+        def encode(self, _texts: list[str]) -> None:
+            raise AssertionError("the encoder must not run for a cached subset")
+
+    model, use._model = use._model, _Forbidden()  # type: ignore[attr-defined]
+    try:
+        subset = use.embed(["Termin verschieben", "Wärmepumpe piept"])
+    finally:
+        use._model = model  # type: ignore[attr-defined]
+
+    np.testing.assert_array_equal(subset, batch[[2, 0]])
+    assert not subset.flags.writeable

@@ -10,7 +10,9 @@ from kundenversteher.intelligence.intents import (
     IntentClassifier,
     IntentOptions,
     Validation,
+    _choose_quick_gate,
     _choose_thresholds,
+    _Thresholds,
 )
 from tests.intelligence.model_factories import OUT_OF_SCOPE, make_intent_examples
 
@@ -241,3 +243,41 @@ def test_fast_tfidf_equals_scikit_learns_transform() -> None:
     np.testing.assert_allclose(
         fast_tfidf(vectorizer, probe).toarray(), vectorizer.transform(probe).toarray(), atol=1e-12
     )
+
+
+def test_stage1_gate_admits_only_the_prefix_where_tfidf_agrees_with_the_embedding_model() -> None:
+    labels = np.array(["a", "b"])
+    # Rows sorted by stage-1 confidence; the fourth is where stage 1 and the full model disagree.
+    quick = np.array([[0.99, 0.01], [0.95, 0.05], [0.9, 0.1], [0.8, 0.2], [0.7, 0.3]])
+    fast = np.array([[0.99, 0.01], [0.97, 0.03], [0.9, 0.1], [0.1, 0.9], [0.9, 0.1]])
+    truth = ["a", "a", "a", "b", "a"]
+
+    gate = _choose_quick_gate(
+        (quick, labels, _Thresholds()),
+        (fast, labels, _Thresholds(), None),
+        truth,
+        oos_label=None,
+        options=IntentOptions(quick_agreement=0.999),
+    )
+
+    assert gate == 0.9
+
+
+def test_stage1_answers_without_embedding_and_agrees_with_the_full_fast_path() -> None:
+    texts, labels = make_intent_examples()
+    model = IntentClassifier().fit(texts, labels)
+    probe = [
+        "Wo bleibt meine Bestellung 4711?",
+        "Ich brauche eine Kopie der Rechnung",
+        "Erzähl mir einen Witz über Katzen.",
+    ]
+
+    answered_alone = model.stage1_answers(probe)
+    with_stage1 = model.predict(probe)
+    without = model.predict(probe, use_stage1=False)
+
+    assert model.quick is not None
+    assert answered_alone.tolist()[:2] == [True, True]
+    for alone, a, b in zip(answered_alone, with_stage1, without, strict=True):
+        if alone:
+            assert (a.intent, a.unsure, a.out_of_scope) == (b.intent, b.unsure, b.out_of_scope)

@@ -47,24 +47,35 @@ def _normalised(vectors: npt.ArrayLike, dim: int) -> FloatMatrix:
 
 
 class _LastBatch:
-    """Remembers the last batch: understand() asks the intent and the sentiment model about the
-    same texts one after the other, and the embedding is most of their cost."""
+    """Remembers the last batch: understand() asks the sentiment and the intent model about the
+    same texts one after the other, and the embedding is most of their cost. The intent model's
+    fast path embeds only the rows its TF-IDF stage 1 is unsure about, so any subset of the last
+    batch is served from it as well."""
 
     def __init__(self) -> None:
-        self._key: tuple[str, tuple[str, ...]] | None = None
+        self._kind: str | None = None
+        self._rows: dict[str, int] = {}
         self._value: FloatMatrix | None = None
         self._lock = threading.Lock()
 
     def get(self, kind: str, texts: Sequence[str]) -> FloatMatrix | None:
         with self._lock:
-            if self._key is not None and self._key == (kind, tuple(texts)):
-                return self._value
-        return None
+            if self._value is None or self._kind != kind:
+                return None
+            rows = [self._rows.get(text) for text in texts]
+            if any(row is None for row in rows):
+                return None
+            if len(rows) == self._value.shape[0] and rows == list(range(len(rows))):
+                return self._value  # the very same batch: no copy
+            taken = self._value[np.array(rows, dtype=np.int_)]
+            taken.flags.writeable = False
+            return taken
 
     def put(self, kind: str, texts: Sequence[str], value: FloatMatrix) -> None:
         value.flags.writeable = False  # shared between callers: nobody may change it in place
+        rows = {text: i for i, text in enumerate(texts)}
         with self._lock:
-            self._key, self._value = (kind, tuple(texts)), value
+            self._kind, self._rows, self._value = kind, rows, value
 
 
 class UseEmbedder:

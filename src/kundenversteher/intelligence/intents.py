@@ -483,7 +483,10 @@ class IntentClassifier:
         languages: Sequence[str] | None = None,
         embeddings: dict[str, FloatMatrix] | None = None,
         use_cascade: bool = True,
+        use_stage1: bool = True,
     ) -> list[IntentResult]:
+        """Stage 1 (TF-IDF only) answers what it is sure about, the embedding model the rest,
+        and with ``cascade`` the heavy model re-asks what is still unsure."""
         if not texts:
             return []
         if self.fast is None:
@@ -491,7 +494,7 @@ class IntentClassifier:
         results: list[IntentResult | None] = [None] * len(texts)
         rest = list(range(len(texts)))
         quick = getattr(self, "quick", None)  # artefacts pickled before stage 1 existed
-        if quick is not None and self.quick_gate <= 1.0:
+        if use_stage1 and quick is not None and self.quick_gate <= 1.0:
             # Stage 1: n-grams only; sure answers need no embedding at all.
             quick_probs = quick.probabilities(texts, languages=languages, embeddings=None)
             best, _predicted, oos_won = _in_scope_view(quick_probs, quick.labels, quick.oos_label)
