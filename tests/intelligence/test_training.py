@@ -95,3 +95,15 @@ def test_train_command_refuses_to_promote_a_worse_model(tmp_path: Path, settings
         call_command("kv_train", "intents", "--data", str(csv_path), "--promote", verbosity=0)
 
     assert json.loads((current / "report.json").read_text(encoding="utf-8")) == report
+
+
+def test_report_records_the_stage1_gate_and_the_share_it_answers(tmp_path: Path) -> None:
+    csv_path = make_intent_csv(tmp_path / "d.csv")
+
+    trained = train_intents(csv_path, out_dir=tmp_path / "m", progress=False)
+    model, _report = load_artefact(tmp_path / "m", kind="intent")
+    metrics = read_report(tmp_path / "m")["metrics"]
+
+    assert metrics["stage1_gate"] == model.quick_gate
+    assert 0.0 <= metrics["stage1_share_heldout"] <= 1.0
+    assert trained.metrics["stage1_gate"] == metrics["stage1_gate"]

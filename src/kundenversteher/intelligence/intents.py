@@ -59,6 +59,10 @@ class IntentOptions:
     # Out-of-scope training rows are learnt as a class of their own (and the decision adds the
     # thresholds on top); False: they only tune the thresholds.
     learn_oos: bool = True
+    # Also call out of scope what is far (cosine to the nearest in-scope class centroid of the
+    # embeddings) from every known intent; the threshold is chosen together with the
+    # probability threshold on validation data.
+    oos_similarity: bool = True
     calibration_fraction: float = 0.15  # carved from training data when no validation is given
     cascade: bool = False
     # Stage 1 (TF-IDF only, no embedding) answers alone where, on validation data, its decisions
@@ -408,7 +412,7 @@ class IntentClassifier:
                 validation.labels,
                 options=self.options,
                 oos_label=learnt_oos,
-                similarity=similarity,
+                similarity=similarity if self.options.oos_similarity else None,
             )
             if refit:
                 temperature = stage.temperature

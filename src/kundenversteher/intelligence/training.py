@@ -117,6 +117,13 @@ def train_intents(
         **metrics.summary(),
         "automation_threshold": model.fast_thresholds.automation,
         "out_of_scope_threshold": model.fast_thresholds.out_of_scope,
+        # Stage 1 (TF-IDF only) answers alone from this probability on; > 1: never.
+        "stage1_gate": model.quick_gate,
+        "stage1_share_heldout": float(
+            model.stage1_answers(held.texts, languages=held.languages).mean()
+        )
+        if held.texts
+        else 0.0,
     }
     report = save_artefact(
         model,
