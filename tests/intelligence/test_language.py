@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundenversteher.intelligence import language
 from kundenversteher.intelligence.language import detect_language
@@ -78,3 +80,11 @@ def test_widened_feature_table_gives_the_library_scores_bit_for_bit() -> None:
         "ok",
     ]
     assert [ours.classify(t) for t in samples] == [plain.classify(t) for t in samples]
+
+
+@given(st.text(max_size=400), st.sampled_from([1, 12, 36, 64, 65, 1_000_000]))
+@settings(max_examples=300, deadline=None)
+def test_letter_count_stops_at_enough(text: str, enough: int) -> None:
+    assert language._letters(text, enough=enough) == min(
+        sum(1 for char in text if char.isalpha()), enough
+    )

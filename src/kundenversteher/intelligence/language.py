@@ -80,12 +80,14 @@ def warm_up() -> None:
 
 
 def _letters(text: str, *, enough: int = 1_000_000) -> int:
+    """Alphabetic characters in ``text``, counting stops at ``enough``. Counted chunk by chunk
+    with ``map(str.isalpha, …)`` in C: a Python loop per character cost ~8 µs per message."""
     count = 0
-    for char in text:
-        if char.isalpha():
-            count += 1
-            if count >= enough:
-                break
+    chunk = max(enough, 64)
+    for begin in range(0, len(text), chunk):
+        count += sum(map(str.isalpha, text[begin : begin + chunk]))
+        if count >= enough:
+            return enough
     return count
 
 
