@@ -247,7 +247,8 @@ def bench_clinc150(quick: bool) -> dict[str, Any]:
             True,
             IntentOptions(learn_oos=False, oos_similarity=False, oos_safety=1.0),
         ),
-        ("default: OOS class+centroid", FAST_SPEC, True, IntentOptions()),
+        ("OOS learnt as class+centroid", FAST_SPEC, True, IntentOptions(learn_oos=True)),
+        ("default: prob+centroid", FAST_SPEC, True, IntentOptions()),
     )
     for name, spec, use_emb, options in variants:
         model, secs = timed(

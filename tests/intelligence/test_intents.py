@@ -200,7 +200,7 @@ def test_out_of_scope_training_rows_are_learnt_as_a_class_but_never_answered() -
         [labels[i] for i in val_rows] + ["oos"] * 5,
     )
 
-    model = IntentClassifier().fit(
+    model = IntentClassifier(options=IntentOptions(learn_oos=True)).fit(
         [texts[i] for i in train_rows] + list(OUT_OF_SCOPE[:5]),
         [labels[i] for i in train_rows] + ["oos"] * 5,
         validation=validation,
