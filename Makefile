@@ -7,7 +7,7 @@ KV := $(BIN)/kundenversteher
 STAMP := $(VENV)/.installed
 PG_URL = $(shell scripts/test-postgres.sh url)
 
-.PHONY: run test check install messages system-deps-run system-deps-test test-sqlite test-postgres \
+.PHONY: run test check install messages makemessages system-deps-run system-deps-test test-sqlite test-postgres \
         postgres-start postgres-stop bench format clean
 
 run: system-deps-run install ## set up and run the platform with demo data (SQLite, one worker)
@@ -38,6 +38,13 @@ check: install ## formatting, lint, types, layers, migrations
 
 messages: install ## compile the gettext catalogues (German source, English translation)
 	cd src/kundenversteher && KV_SECRET_KEY=build KV_DATA_DIR=$$(mktemp -d) ../../$(KV) compilemessages -v 0
+
+makemessages: install ## refresh the English catalogues from the German source strings (then translate)
+	cd src/kundenversteher && for app in */apps.py; do \
+	  (cd $${app%/apps.py} && mkdir -p locale && KV_SECRET_KEY=build KV_DATA_DIR=$$(mktemp -d) \
+	   ../../../$(KV) makemessages -l en --no-location -v 0) || exit 1; done
+	cd src/kundenversteher && KV_SECRET_KEY=build KV_DATA_DIR=$$(mktemp -d) ../../$(KV) makemessages \
+	  -l en --no-location -v 0 -i intelligence $$(for app in */apps.py; do echo -i $${app%/apps.py}; done)
 
 test-sqlite: install messages
 	$(BIN)/python -m pytest -p no:cacheprovider

@@ -66,9 +66,11 @@ def test_due_time_across_the_dst_change_keeps_wall_clock_hours():
 
 
 def test_invalid_opening_hours_are_rejected():
-    with pytest.raises(ValueError, match="empty or reversed"):
+    with pytest.raises(
+        ValueError, match=r"^Öffnungszeit 17:00–08:00 ist leer oder endet vor ihrem Beginn\.$"
+    ):
         parse_weekly_hours({"0": [["17:00", "08:00"]]})
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match=r"^Wochentag 7 liegt nicht zwischen 0 und 6\.$"):
         parse_weekly_hours({"7": [["08:00", "17:00"]]})
 
 

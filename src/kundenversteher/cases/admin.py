@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kundenversteher.cases import services
@@ -161,4 +161,9 @@ class CaseAdmin(admin.ModelAdmin[Case]):
             except CaseError as exc:  # reported to the user, not swallowed
                 self.message_user(request, f"{case.number}: {exc}", messages.ERROR)
         if done:
-            self.message_user(request, gettext("%d Anliegen geändert.") % done, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d Anliegen geändert.", "%(count)d Anliegen geändert.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )

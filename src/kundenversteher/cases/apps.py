@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CasesConfig(AppConfig):
     name = "kundenversteher.cases"
     label = "cases"
-    verbose_name = _("Anliegen")
+    verbose_name = pgettext_lazy("App-Name", "Anliegen")

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import gettext
 
 # Ten years of searching for an open minute means the calendar has none (no opening hours).
 _MAX_DAYS = 3660
@@ -43,12 +44,17 @@ def parse_weekly_hours(
     for key, intervals in raw.items():
         weekday = int(key)
         if not 0 <= weekday <= 6:
-            raise ValueError(f"weekday {key!r} outside 0..6")
+            raise ValueError(
+                gettext("Wochentag %(weekday)s liegt nicht zwischen 0 und 6.") % {"weekday": key}
+            )
         parsed: list[Interval] = []
         for pair in intervals:
             start, end = (time.fromisoformat(pair[0]), time.fromisoformat(pair[1]))
             if not start < end:
-                raise ValueError(f"opening interval {pair!r} is empty or reversed")
+                raise ValueError(
+                    gettext("Öffnungszeit %(start)s–%(end)s ist leer oder endet vor ihrem Beginn.")
+                    % {"start": pair[0], "end": pair[1]}
+                )
             parsed.append((start, end))
         weekly[weekday] = tuple(sorted(parsed))
     return weekly
@@ -94,7 +100,7 @@ def _intervals_from(spec: CalendarSpec, start: datetime) -> Iterator[tuple[datet
             if end <= local_start:
                 continue
             yield max(begin, local_start), end
-    raise ValueError("Kalender hat keine Öffnungszeiten")
+    raise ValueError(gettext("Der Kalender hat keine Öffnungszeiten."))
 
 
 def add_business_seconds(spec: CalendarSpec, start: datetime, seconds: float) -> datetime:

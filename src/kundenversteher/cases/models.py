@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kundenversteher.cases.calendars import CalendarSpec, parse_weekly_hours
 from kundenversteher.cases.states import Status
@@ -104,7 +105,10 @@ class BusinessCalendar(models.Model):
 
 class ClosedDay(models.Model):
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="closed_days"
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="closed_days",
+        verbose_name=_("Geschäftskalender"),
     )
     day = models.DateField(_("Tag"))
     reason = models.CharField(_("Grund"), max_length=100, blank=True)
@@ -211,8 +215,15 @@ class AgentProfile(models.Model):
 
 
 class AgentSkill(models.Model):
-    agent = models.ForeignKey(AgentProfile, on_delete=models.CASCADE, related_name="agent_skills")
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="agent_skills")
+    agent = models.ForeignKey(
+        AgentProfile,
+        on_delete=models.CASCADE,
+        related_name="agent_skills",
+        verbose_name=_("Mitarbeiterprofil"),
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, related_name="agent_skills", verbose_name=_("Fähigkeit")
+    )
     level = models.PositiveSmallIntegerField(
         _("Stufe"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -253,7 +264,10 @@ class SLAPolicy(models.Model):
     next_response_minutes = models.PositiveIntegerField(_("Folgereaktion (Minuten)"))
     resolution_minutes = models.PositiveIntegerField(_("Lösung (Minuten)"))
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.PROTECT, related_name="sla_policies"
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        related_name="sla_policies",
+        verbose_name=_("Geschäftskalender"),
     )
 
     class Meta:
@@ -267,8 +281,8 @@ class SLAPolicy(models.Model):
 class CaseNumberCounter(models.Model):
     """One row per year; incremented by a conditional UPDATE that locks it (see numbering)."""
 
-    year = models.PositiveIntegerField(primary_key=True)
-    last_value = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(primary_key=True, verbose_name=_("Jahr"))
+    last_value = models.PositiveIntegerField(default=0, verbose_name=_("zuletzt vergebene Nummer"))
 
     class Meta:
         verbose_name = _("Vorgangsnummernzähler")
@@ -371,8 +385,8 @@ class Case(TimeStampedModel):
     objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
-        verbose_name = _("Anliegen")
-        verbose_name_plural = _("Anliegen")
+        verbose_name = pgettext_lazy("ein Anliegen", "Anliegen")
+        verbose_name_plural = pgettext_lazy("mehrere Anliegen", "Anliegen")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "team"]),
@@ -390,8 +404,12 @@ class CaseLink(models.Model):
         DUPLICATE = "duplicate", _("Duplikat")
         PARENT = "parent", _("übergeordnet")
 
-    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from")
-    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to")
+    from_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="links_from", verbose_name=_("von Anliegen")
+    )
+    to_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="links_to", verbose_name=_("zu Anliegen")
+    )
     kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
 
@@ -414,7 +432,12 @@ class Message(models.Model):
         OUTBOUND = "outbound", _("ausgehend")
         NOTE = "note", _("interne Notiz")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=pgettext_lazy("ein Anliegen", "Anliegen"),
+    )
     direction = models.CharField(_("Richtung"), max_length=10, choices=Direction.choices)
     channel = models.CharField(_("Kanal"), max_length=16, choices=Channel.choices)
     author = models.ForeignKey(
@@ -453,7 +476,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Nachricht")
+    )
     file = models.FileField(_("Datei"), upload_to=attachment_path, max_length=255)
     original_filename = models.CharField(_("Dateiname"), max_length=255)
     content_type = models.CharField(_("Inhaltstyp (erkannt)"), max_length=100)
@@ -480,7 +505,9 @@ class RoutingRule(models.Model):
     languages = models.JSONField(_("Sprachen"), default=list, blank=True)
     customer_tiers = models.JSONField(_("Kundenstufen"), default=list, blank=True)
     keywords = models.JSONField(_("Stichwörter"), default=list, blank=True)
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("Team")
+    )
     set_priority = models.CharField(
         _("Priorität setzen"), max_length=8, choices=Priority.choices, blank=True
     )
@@ -498,15 +525,35 @@ class RoutingRule(models.Model):
 class RoutingDecision(models.Model):
     """Why a case landed where it did ("Warum liegt das bei mir?")."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routing_decisions")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="routing_decisions",
+        verbose_name=pgettext_lazy("ein Anliegen", "Anliegen"),
+    )
     rule = models.ForeignKey(
-        RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        RoutingRule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Regel"),
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Team"),
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Bearbeiter"),
     )
     # [{"code": "rule_matched", "text": "Regel »Rechnungen« passte: …"}, …]
     reasons = models.JSONField(_("Gründe"), default=list)
@@ -537,11 +584,16 @@ class SLAAlert(models.Model):
         NEXT_RESPONSE = "next_response", _("Folgereaktion")
         RESOLUTION = "resolution", _("Lösung")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sla_alerts")
-    clock = models.CharField(max_length=16, choices=Clock.choices)
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    due_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="sla_alerts",
+        verbose_name=pgettext_lazy("ein Anliegen", "Anliegen"),
+    )
+    clock = models.CharField(max_length=16, choices=Clock.choices, verbose_name=_("Uhr"))
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("Art"))
+    due_at = models.DateTimeField(verbose_name=_("fällig am"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("erstellt am"))
 
     class Meta:
         verbose_name = _("SLA-Meldung")

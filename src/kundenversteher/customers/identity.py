@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 from rapidfuzz import fuzz, utils
 
 from kundenversteher.customers.errors import InvalidIdentityError
@@ -54,7 +55,9 @@ def normalise_email(raw: str) -> str:
     try:
         validate_email(value)
     except ValidationError as exc:
-        raise InvalidIdentityError(f"„{raw}“ ist keine gültige E-Mail-Adresse.") from exc
+        raise InvalidIdentityError(
+            gettext("„%(value)s“ ist keine gültige E-Mail-Adresse.") % {"value": raw}
+        ) from exc
     return value
 
 
@@ -62,11 +65,16 @@ def normalise_phone(raw: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidIdentityError(f"„{raw}“ ist keine Telefonnummer.") from exc
+        raise InvalidIdentityError(
+            gettext("„%(value)s“ ist keine Telefonnummer.") % {"value": raw}
+        ) from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidIdentityError(
-            f"„{raw}“ ist keine gültige Telefonnummer (erwartet z. B. 0171 1234567 "
-            "oder +49 171 1234567)."
+            gettext(
+                "„%(value)s“ ist keine gültige Telefonnummer (erwartet z. B. 0171 1234567 "
+                "oder +49 171 1234567)."
+            )
+            % {"value": raw}
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -75,7 +83,11 @@ def normalise_customer_number(raw: str) -> str:
     match = _CUSTOMER_NUMBER_RE.match(raw.strip())
     if match is None:
         raise InvalidIdentityError(
-            f"„{raw}“ ist keine gültige Kundennummer (erwartet KD- und 6 Ziffern, z. B. KD-104711)."
+            gettext(
+                "„%(value)s“ ist keine gültige Kundennummer "
+                "(erwartet KD- und 6 Ziffern, z. B. KD-104711)."
+            )
+            % {"value": raw}
         )
     return f"KD-{match.group(1)}"
 
@@ -88,7 +100,9 @@ def normalise_identity(kind: str, raw: str) -> str:
         return normalise_phone(raw)
     if kind == CustomerIdentity.Kind.CUSTOMER_NUMBER:
         return normalise_customer_number(raw)
-    raise InvalidIdentityError(f"Unbekannte Art der Kundenkennung: „{kind}“.")
+    raise InvalidIdentityError(
+        gettext("Unbekannte Art der Kundenkennung: „%(kind)s“.") % {"kind": kind}
+    )
 
 
 def try_normalise(kind: str, raw: str) -> str | None:
@@ -137,13 +151,19 @@ def _by_identity(kind: str, value: str) -> int | None:
     return found[0] if found else None
 
 
-def _owners_of_numbers(numbers: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
-    """Customer id → the mentioned numbers that point at them (contracts, orders, devices)."""
-    owners: dict[int, list[str]] = {}
+def _owners_of_numbers(
+    numbers: Mapping[str, Sequence[str]],
+) -> dict[int, list[tuple[MatchMethod, str]]]:
+    """Customer id → the mentioned numbers that point at them (contracts, orders, devices).
 
-    def add(customer_id: int, label: str) -> None:
+    Each number comes with its method, because the label is translated and so cannot tell the
+    kind of number any more.
+    """
+    owners: dict[int, list[tuple[MatchMethod, str]]] = {}
+
+    def add(customer_id: int, method: MatchMethod, label: str) -> None:
         for survivor in _active([customer_id]):
-            owners.setdefault(survivor, []).append(label)
+            owners.setdefault(survivor, []).append((method, label))
 
     contracts = {
         f"WV-{m.group(1)}"
@@ -153,12 +173,20 @@ def _owners_of_numbers(numbers: Mapping[str, Sequence[str]]) -> dict[int, list[s
     for number, customer_id in Contract.objects.filter(number__in=contracts).values_list(
         "number", "customer_id"
     ):
-        add(customer_id, f"Vertrag {number}")
+        add(
+            customer_id,
+            MatchMethod.CONTRACT_NUMBER,
+            gettext("Vertrag %(number)s") % {"number": number},
+        )
     orders = {int(raw) for raw in numbers.get("order_number", ()) if raw.strip().isdigit()}
     for order_number, customer_id in Order.objects.filter(number__in=orders).values_list(
         "number", "customer_id"
     ):
-        add(customer_id, f"Bestellung {order_number}")
+        add(
+            customer_id,
+            MatchMethod.ORDER_NUMBER,
+            gettext("Bestellung %(number)s") % {"number": order_number},
+        )
     serials = {
         raw.strip().upper()
         for raw in numbers.get("device_serial", ())
@@ -167,17 +195,16 @@ def _owners_of_numbers(numbers: Mapping[str, Sequence[str]]) -> dict[int, list[s
     for serial, customer_id in Device.objects.filter(serial__in=serials).values_list(
         "serial", "owner_id"
     ):
-        add(customer_id, f"Gerät {serial}")
+        add(
+            customer_id,
+            MatchMethod.DEVICE_SERIAL,
+            gettext("Gerät %(serial)s") % {"serial": serial},
+        )
     return owners
 
 
-def _number_method(labels: Sequence[str]) -> MatchMethod:
-    first = labels[0]
-    if first.startswith("Vertrag"):
-        return MatchMethod.CONTRACT_NUMBER
-    if first.startswith("Bestellung"):
-        return MatchMethod.ORDER_NUMBER
-    return MatchMethod.DEVICE_SERIAL
+def _number_method(labels: Sequence[tuple[MatchMethod, str]]) -> MatchMethod:
+    return labels[0][0]
 
 
 def _names(customer_ids: Iterable[int]) -> dict[int, Customer]:
@@ -185,7 +212,9 @@ def _names(customer_ids: Iterable[int]) -> dict[int, Customer]:
 
 
 def _describe(customers: Mapping[int, Customer], ids: Iterable[int]) -> str:
-    return ", ".join(f"{customers[i].full_name} (Nr. {i})" for i in ids)
+    return ", ".join(
+        gettext("%(name)s (Nr. %(id)s)") % {"name": customers[i].full_name, "id": i} for i in ids
+    )
 
 
 def identify(
@@ -211,7 +240,7 @@ def identify(
             return IdentityMatch(
                 customer_id,
                 MatchMethod.EMAIL,
-                f"Absenderadresse {value} ist beim Kunden hinterlegt.",
+                gettext("Absenderadresse %(value)s ist beim Kunden hinterlegt.") % {"value": value},
                 _CONFIDENCE[MatchMethod.EMAIL],
             )
     if phone and (value := try_normalise(CustomerIdentity.Kind.PHONE, phone)):
@@ -220,7 +249,7 @@ def identify(
             return IdentityMatch(
                 customer_id,
                 MatchMethod.PHONE,
-                f"Telefonnummer {value} ist beim Kunden hinterlegt.",
+                gettext("Telefonnummer %(value)s ist beim Kunden hinterlegt.") % {"value": value},
                 _CONFIDENCE[MatchMethod.PHONE],
             )
     customer_numbers = {
@@ -239,13 +268,13 @@ def identify(
             return IdentityMatch(
                 customer_id,
                 MatchMethod.CUSTOMER_NUMBER,
-                f"Kundennummer {value} wurde genannt.",
+                gettext("Kundennummer %(value)s wurde genannt.") % {"value": value},
                 _CONFIDENCE[MatchMethod.CUSTOMER_NUMBER],
             )
         if len(found) > 1:
             return _ambiguous(
                 MatchMethod.CUSTOMER_NUMBER,
-                "Mehrere genannte Kundennummern gehören zu verschiedenen Kunden",
+                gettext("Mehrere genannte Kundennummern gehören zu verschiedenen Kunden"),
                 list(found),
                 name,
             )
@@ -256,13 +285,14 @@ def identify(
         return IdentityMatch(
             customer_id,
             method,
-            f"{', '.join(labels)} gehört diesem Kunden.",
+            gettext("%(numbers)s gehört diesem Kunden.")
+            % {"numbers": ", ".join(label for _, label in labels)},
             _CONFIDENCE[method],
         )
     if len(owners) > 1:
         return _ambiguous(
             _number_method(next(iter(owners.values()))),
-            "Die genannten Nummern gehören zu verschiedenen Kunden",
+            gettext("Die genannten Nummern gehören zu verschiedenen Kunden"),
             list(owners),
             name,
         )
@@ -284,13 +314,15 @@ def _ambiguous(
             return IdentityMatch(
                 best_id,
                 method,
-                f"{why}; der genannte Name „{name}“ passt zu {customers[best_id].full_name}.",
+                gettext("%(why)s; der genannte Name „%(name)s“ passt zu %(customer)s.")
+                % {"why": why, "name": name, "customer": customers[best_id].full_name},
                 round(0.7 * best_score / 100, 2),
             )
     return IdentityMatch(
         None,
         method,
-        f"{why}: {_describe(customers, candidate_ids)}. Bitte manuell zuordnen.",
+        gettext("%(why)s: %(candidates)s. Bitte manuell zuordnen.")
+        % {"why": why, "candidates": _describe(customers, candidate_ids)},
         0.0,
         tuple(candidate_ids),
     )
@@ -317,14 +349,18 @@ def _by_name_and_postcode(name: str, postcode: str) -> IdentityMatch | None:
         return IdentityMatch(
             None,
             MatchMethod.NAME_POSTCODE,
-            f"Name „{name}“ und PLZ {postcode} passen gleich gut zu mehreren Kunden: "
-            f"{_describe(names, names)}. Bitte manuell zuordnen.",
+            gettext(
+                "Name „%(name)s“ und PLZ %(postcode)s passen gleich gut zu mehreren Kunden: "
+                "%(candidates)s. Bitte manuell zuordnen."
+            )
+            % {"name": name, "postcode": postcode, "candidates": _describe(names, names)},
             0.0,
             tuple(names),
         )
     return IdentityMatch(
         best_id,
         MatchMethod.NAME_POSTCODE,
-        f"Name „{name}“ ähnelt {best.full_name} ({best_score:.0f} %) und PLZ {postcode} stimmt.",
+        gettext("Name „%(name)s“ ähnelt %(customer)s (%(score).0f %%) und PLZ %(postcode)s stimmt.")
+        % {"name": name, "customer": best.full_name, "score": best_score, "postcode": postcode},
         round(0.7 * best_score / 100, 2),
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.eu import vat
 
 from kundenversteher.lib.models import TimeStampedModel
@@ -156,7 +157,7 @@ class CustomerIdentity(models.Model):
     )
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     value = models.CharField(_("Wert"), max_length=254)
-    verified = models.BooleanField(_("bestätigt"), default=False)
+    verified = models.BooleanField(pgettext_lazy("Kennung", "bestätigt"), default=False)
     created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
 
     class Meta:
@@ -266,7 +267,7 @@ class StockItem(models.Model):
 class Order(TimeStampedModel):
     class Status(models.TextChoices):
         RECEIVED = "received", _("eingegangen")
-        CONFIRMED = "confirmed", _("bestätigt")
+        CONFIRMED = "confirmed", pgettext_lazy("Bestellstatus", "bestätigt")
         IN_PRODUCTION = "in_production", _("in Fertigung")
         SHIPPED = "shipped", _("versandt")
         DELIVERED = "delivered", _("zugestellt")

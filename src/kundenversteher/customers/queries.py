@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import holidays
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext
 
 from kundenversteher.customers.errors import CustomerNotFoundError
 from kundenversteher.customers.identity import try_normalise
@@ -177,7 +178,9 @@ def resolve_customer_id(customer_id: int) -> int:
         seen.add(current)
         row = Customer.objects.filter(id=current).values_list("merged_into_id", flat=True)
         if not row.exists():
-            raise CustomerNotFoundError(f"Kunde Nr. {customer_id} nicht gefunden.")
+            raise CustomerNotFoundError(
+                gettext("Kunde Nr. %(id)s nicht gefunden.") % {"id": customer_id}
+            )
         nxt = row.first()
         if nxt is None:
             return current
@@ -207,7 +210,9 @@ def get_customer_context(customer_id: int) -> CustomerContext:
         .first()
     )
     if customer is None:
-        raise CustomerNotFoundError(f"Kunde Nr. {customer_id} nicht gefunden.")
+        raise CustomerNotFoundError(
+            gettext("Kunde Nr. %(id)s nicht gefunden.") % {"id": customer_id}
+        )
     if customer.merged_into_id is not None:
         return get_customer_context(resolve_customer_id(customer.merged_into_id))
     language = customer.preferred_language

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kundenversteher.customers.errors import (
     CustomerNotFoundError,
@@ -90,7 +91,7 @@ def _validate(
         instance.full_clean(exclude=list(exclude), validate_unique=False)
     except ValidationError as exc:
         raise InvalidCustomerDataError(
-            "Die Angaben sind unvollständig oder ungültig.",
+            gettext("Die Angaben sind unvollständig oder ungültig."),
             errors={field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()},
         ) from exc
 
@@ -134,8 +135,15 @@ def _add_identity_row(
     if existing is not None:
         if existing.customer_id != customer.id:
             raise IdentityInUseError(
-                f"{existing.get_kind_display()} {value} gehört bereits zu einem anderen Kunden "
-                f"(Nr. {existing.customer_id}). Führen Sie die Kunden ggf. zusammen.",
+                gettext(
+                    "%(kind)s %(value)s gehört bereits zu einem anderen Kunden (Nr. %(owner)s). "
+                    "Führen Sie die Kunden ggf. zusammen."
+                )
+                % {
+                    "kind": existing.get_kind_display(),
+                    "value": value,
+                    "owner": existing.customer_id,
+                },
                 owner_id=existing.customer_id,
             )
         if verified and not existing.verified:
@@ -151,7 +159,9 @@ def _add_identity_row(
     except IntegrityError as exc:
         owner = CustomerIdentity.objects.get(kind=kind, value=value).customer_id
         raise IdentityInUseError(
-            f"{value} wurde soeben einem anderen Kunden zugeordnet (Nr. {owner}).", owner_id=owner
+            gettext("%(value)s wurde soeben einem anderen Kunden zugeordnet (Nr. %(owner)s).")
+            % {"value": value, "owner": owner},
+            owner_id=owner,
         ) from exc
     return identity, True
 
@@ -220,8 +230,8 @@ def update_customer(*, customer_id: int, changes: Mapping[str, str], by: Actor =
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidCustomerDataError(
-            "Diese Felder können hier nicht geändert werden.",
-            errors={field: ["nicht änderbar"] for field in sorted(unknown)},
+            gettext("Diese Felder können hier nicht geändert werden."),
+            errors={field: [gettext("nicht änderbar")] for field in sorted(unknown)},
         )
     with transaction.atomic():
         customer = _lock_customer(customer_id)
@@ -272,7 +282,9 @@ def merge_customers(*, source_id: int, target_id: int, by: Actor = None) -> Cust
     source row stays, marked ``merged_into``, so ids stored by other apps still resolve.
     """
     if source_id == target_id:
-        raise MergeNotAllowedError("Ein Kunde kann nicht mit sich selbst zusammengeführt werden.")
+        raise MergeNotAllowedError(
+            gettext("Ein Kunde kann nicht mit sich selbst zusammengeführt werden.")
+        )
     with transaction.atomic():
         # Lock in id order so two concurrent merges of the same pair cannot deadlock.
         locked = {
@@ -282,16 +294,18 @@ def merge_customers(*, source_id: int, target_id: int, by: Actor = None) -> Cust
             .order_by("id")
         }
         if source_id not in locked or target_id not in locked:
-            raise CustomerNotFoundError("Kunde nicht gefunden.")
+            raise CustomerNotFoundError(gettext("Kunde nicht gefunden."))
         source, target = locked[source_id], locked[target_id]
         for customer in (source, target):
             if customer.merged_into_id is not None:
                 raise MergeNotAllowedError(
-                    f"Kunde Nr. {customer.id} wurde bereits mit Nr. {customer.merged_into_id} "
-                    "zusammengeführt."
+                    gettext("Kunde Nr. %(id)s wurde bereits mit Nr. %(target)s zusammengeführt.")
+                    % {"id": customer.id, "target": customer.merged_into_id}
                 )
             if customer.erased_at is not None:
-                raise MergeNotAllowedError(f"Kunde Nr. {customer.id} wurde anonymisiert.")
+                raise MergeNotAllowedError(
+                    gettext("Kunde Nr. %(id)s wurde anonymisiert.") % {"id": customer.id}
+                )
         moved = {
             "identities": CustomerIdentity.objects.filter(customer=source).update(customer=target),
             "orders": Order.objects.filter(customer=source).update(customer=target),
@@ -338,7 +352,8 @@ def create_order(
     """Create an order with its lines; the total is the sum of the lines."""
     if not lines:
         raise InvalidCustomerDataError(
-            "Eine Bestellung braucht mindestens eine Position.", errors={"lines": ["leer"]}
+            gettext("Eine Bestellung braucht mindestens eine Position."),
+            errors={"lines": [gettext("leer")]},
         )
     with transaction.atomic():
         customer = _lock_customer(customer_id)
@@ -346,15 +361,18 @@ def create_order(
         missing = sorted({line.product_id for line in lines} - set(products))
         if missing:
             raise InvalidCustomerDataError(
-                "Unbekannte Produkte.", errors={"lines": [f"Produkt {i} fehlt" for i in missing]}
+                gettext("Unbekannte Produkte."),
+                errors={"lines": [gettext("Produkt %(id)s fehlt") % {"id": i} for i in missing]},
             )
         if any(line.quantity < 1 for line in lines):
             raise InvalidCustomerDataError(
-                "Mengen müssen mindestens 1 sein.", errors={"lines": ["Menge < 1"]}
+                gettext("Mengen müssen mindestens 1 sein."),
+                errors={"lines": [gettext("Menge < 1")]},
             )
         if Order.objects.filter(number=number).exists():
             raise InvalidCustomerDataError(
-                f"Bestellnummer {number} ist bereits vergeben.", errors={"number": ["vergeben"]}
+                gettext("Bestellnummer %(number)s ist bereits vergeben.") % {"number": number},
+                errors={"number": [gettext("vergeben")]},
             )
         rows = [
             OrderLine(
@@ -404,14 +422,22 @@ def update_order_status(
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(id=order_id).first()
         if order is None:
-            raise OrderNotFoundError(f"Bestellung {order_id} nicht gefunden.")
+            raise OrderNotFoundError(
+                gettext("Bestellung %(id)s nicht gefunden.") % {"id": order_id}
+            )
         if status == order.status:
             return order
         if status not in ORDER_TRANSITIONS.get(order.status, frozenset()):
             raise InvalidStatusTransitionError(
-                f"Bestellung {order.number}: Statuswechsel von „{order.get_status_display()}“ "
-                f"nach „{Order.Status(status).label if status in Order.Status.values else status}“ "
-                "ist nicht möglich."
+                gettext(
+                    "Bestellung %(number)s: Statuswechsel von „%(from)s“ nach „%(to)s“ "
+                    "ist nicht möglich."
+                )
+                % {
+                    "number": order.number,
+                    "from": order.get_status_display(),
+                    "to": Order.Status(status).label if status in Order.Status.values else status,
+                }
             )
         previous = order.status
         order.status = status
@@ -449,7 +475,8 @@ def create_contract(
         customer = _lock_customer(customer_id)
         if Contract.objects.filter(number=number).exists():
             raise InvalidCustomerDataError(
-                f"Vertragsnummer {number} ist bereits vergeben.", errors={"number": ["vergeben"]}
+                gettext("Vertragsnummer %(number)s ist bereits vergeben.") % {"number": number},
+                errors={"number": [gettext("vergeben")]},
             )
         contract = Contract(
             number=number,
@@ -492,7 +519,8 @@ def register_device(
         customer = _lock_customer(customer_id)
         if Device.objects.filter(serial=serial).exists():
             raise InvalidCustomerDataError(
-                f"Seriennummer {serial} ist bereits registriert.", errors={"serial": ["vergeben"]}
+                gettext("Seriennummer %(serial)s ist bereits registriert.") % {"serial": serial},
+                errors={"serial": [gettext("vergeben")]},
             )
         device = Device(
             serial=serial,
@@ -508,7 +536,8 @@ def register_device(
         _validate(device, exclude=["owner", "product"])
         if not Product.objects.filter(id=product_id).exists():
             raise InvalidCustomerDataError(
-                "Unbekanntes Gerätemodell.", errors={"product": [f"Produkt {product_id} fehlt"]}
+                gettext("Unbekanntes Gerätemodell."),
+                errors={"product": [gettext("Produkt %(id)s fehlt") % {"id": product_id}]},
             )
         device.save()
         record(
@@ -530,8 +559,8 @@ def link_portal_user(*, customer_id: int, user_id: int, by: Actor = None) -> Cus
         holder = Customer.objects.filter(user_id=user_id).exclude(id=customer_id).first()
         if holder is not None:
             raise InvalidCustomerDataError(
-                f"Dieser Zugang gehört bereits zu Kunde Nr. {holder.id}.",
-                errors={"user": ["vergeben"]},
+                gettext("Dieser Zugang gehört bereits zu Kunde Nr. %(id)s.") % {"id": holder.id},
+                errors={"user": [gettext("vergeben")]},
             )
         customer.user_id = user_id
         customer.save(update_fields=["user", "updated_at"])
@@ -548,5 +577,7 @@ def link_portal_user(*, customer_id: int, user_id: int, by: Actor = None) -> Cus
 def _lock_customer(customer_id: int) -> Customer:
     customer = Customer.objects.select_for_update().filter(id=customer_id).first()
     if customer is None:
-        raise CustomerNotFoundError(f"Kunde Nr. {customer_id} nicht gefunden.")
+        raise CustomerNotFoundError(
+            gettext("Kunde Nr. %(id)s nicht gefunden.") % {"id": customer_id}
+        )
     return customer

@@ -36,7 +36,7 @@ class Event(models.Model):
 
     occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
     kind = models.CharField(_("Art"), max_length=80, db_index=True)
-    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices)
+    actor_kind = models.CharField(_("Art des Auslösers"), max_length=16, choices=ActorKind.choices)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -45,14 +45,14 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("Benutzer"),
     )
-    actor_label = models.CharField(max_length=200, blank=True)
+    actor_label = models.CharField(_("Auslöser"), max_length=200, blank=True)
     channel = models.CharField(_("Kanal"), max_length=32, blank=True)
     # Ids, not foreign keys: events sit below every app and must survive a merged case.
-    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    subject_type = models.CharField(max_length=60, blank=True)
-    subject_id = models.CharField(max_length=64, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
+    case_id = models.BigIntegerField(_("Anliegen-ID"), null=True, blank=True, db_index=True)
+    customer_id = models.BigIntegerField(_("Kunden-ID"), null=True, blank=True, db_index=True)
+    subject_type = models.CharField(_("Objekttyp"), max_length=60, blank=True)
+    subject_id = models.CharField(_("Objekt-ID"), max_length=64, blank=True)
+    payload = models.JSONField(_("Daten"), default=dict, blank=True)
 
     objects: ClassVar[EventQuerySet] = EventQuerySet.as_manager()  # type: ignore[assignment]
 

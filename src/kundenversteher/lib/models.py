@@ -21,12 +21,12 @@ class PeriodicJob(models.Model):
     slot, so a job is enqueued once per interval however many workers there are.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    task_path = models.CharField(max_length=200)
-    interval_seconds = models.PositiveIntegerField()
-    next_run_at = models.DateTimeField()
-    last_enqueued_at = models.DateTimeField(null=True, blank=True)
-    enabled = models.BooleanField(default=True)
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    task_path = models.CharField(_("Aufgabe (Python-Pfad)"), max_length=200)
+    interval_seconds = models.PositiveIntegerField(_("Intervall (Sekunden)"))
+    next_run_at = models.DateTimeField(_("nächster Lauf"))
+    last_enqueued_at = models.DateTimeField(_("zuletzt eingereiht"), null=True, blank=True)
+    enabled = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
         verbose_name = _("periodischer Job")
