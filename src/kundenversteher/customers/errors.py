@@ -1,4 +1,5 @@
-"""Domain errors of the customers app. Messages are German and meant for the person who acted.
+"""Domain errors of the customers app. Messages are translated (German source, English
+catalogue) and meant for the person who acted.
 
 Names follow the shared design (``errors.InvalidIdentityError``) and are already mapped to HTTP by
 the api app, hence no ``Error`` suffix.
