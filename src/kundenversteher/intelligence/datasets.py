@@ -1,4 +1,4 @@
-"""Loaders for the public evaluation data sets in ``/work/shared/datasets`` (benchmarks, tests).
+"""Loaders for the public evaluation data sets in ``../shared/datasets`` (benchmarks, tests).
 
 These are for measuring only: none of them is used to train what ships (see docs/models.md).
 The root folder comes from the caller (or ``KV_DATASETS_DIR``); nothing is read at import time.
@@ -13,11 +13,17 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+# A checkout has the shared folder beside it (repo/../shared/datasets); this file lies at
+# repo/src/kundenversteher/intelligence/datasets.py in an editable install.
+BESIDE_CHECKOUT = Path(__file__).resolve().parents[4] / "shared" / "datasets"
 DEFAULT_ROOT = Path("/work/shared/datasets")
 
 
 def datasets_root() -> Path:
-    return Path(os.environ.get("KV_DATASETS_DIR", str(DEFAULT_ROOT)))
+    """``KV_DATASETS_DIR``, else the shared folder beside the checkout, else the workplace's."""
+    if configured := os.environ.get("KV_DATASETS_DIR"):
+        return Path(configured)
+    return BESIDE_CHECKOUT if BESIDE_CHECKOUT.is_dir() else DEFAULT_ROOT
 
 
 @dataclass(frozen=True, slots=True)
