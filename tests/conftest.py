@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
+
+# Shared CI machines are loaded: time limits per example would make property tests flaky.
+hypothesis_settings.register_profile("kv", deadline=None)
+hypothesis_settings.load_profile("kv")
 
 
 @pytest.fixture(autouse=True)
