@@ -18,6 +18,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -35,6 +36,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _pg_admin(database: dict[str, Any], statement: str) -> None:
+    """Run one statement outside a transaction on the server's maintenance database."""
+    with psycopg.connect(
+        host=database["HOST"],
+        port=database["PORT"],
+        user=database["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(statement)
+
+
 @pytest.fixture
 def platform_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     """Environment for a separate installation: own data dir and own database, migrated."""
@@ -49,14 +62,7 @@ def platform_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     pg_name = ""
     if database["ENGINE"].endswith("postgresql"):
         pg_name = f"kv_proc_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(
-            host=database["HOST"],
-            port=database["PORT"],
-            user=database["USER"],
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        _pg_admin(database, f'CREATE DATABASE "{pg_name}"')
         env["KV_DATABASE_URL"] = (
             f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}/{pg_name}"
         )
@@ -66,14 +72,7 @@ def platform_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     subprocess.run([KV, "createcachetable"], env=env, check=True, timeout=60)
     yield env
     if pg_name:
-        with psycopg.connect(
-            host=database["HOST"],
-            port=database["PORT"],
-            user=database["USER"],
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        _pg_admin(database, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 def _get(url: str) -> tuple[int, str]:

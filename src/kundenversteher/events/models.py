@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kundenversteher.lib.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a logged event."""
+__all__ = ["AppendOnlyError", "Event", "EventQuerySet"]
 
 
-class EventQuerySet(models.QuerySet["Event"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("events are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("events are append-only")
-
+class EventQuerySet(AppendOnlyQuerySet["Event"]):
     def for_case(self, case_id: int) -> EventQuerySet:
         return self.filter(case_id=case_id)
 
@@ -27,7 +21,7 @@ class EventQuerySet(models.QuerySet["Event"]):
         return self.filter(customer_id=customer_id)
 
 
-class Event(models.Model):
+class Event(AppendOnlyModel):
     class ActorKind(models.TextChoices):
         USER = "user", _("Benutzer")
         CUSTOMER = "customer", _("Kunde")
@@ -64,11 +58,3 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.pop("_erasure", False):
-            raise AppendOnlyError("events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("events are append-only")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,42 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a row of an append-only log."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    """Bulk updates and deletes are refused: a log row, once written, stays as it is."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A log row: inserted once, never saved again or deleted.
+
+    The one exception is DSGVO erasure, which passes ``_erasure=True`` to ``save`` to blank
+    personal data while keeping the row (see ``events.services.erase_customer_events``).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_erasure", False):
+            raise AppendOnlyError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self._meta.label} is append-only")
 
 
 class PeriodicJob(models.Model):

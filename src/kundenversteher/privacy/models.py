@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kundenversteher.lib.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AuditLogImmutableError(Exception):
-    """Raised when code tries to change or delete an audit entry."""
-
-
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditLogImmutableError("the audit log is append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditLogImmutableError("the audit log is append-only")
+# The audit log's own name for the shared append-only error.
+AuditLogImmutableError = AppendOnlyError
 
 
-class AuditEntry(models.Model):
+class AuditEntryQuerySet(AppendOnlyQuerySet["AuditEntry"]):
+    pass
+
+
+class AuditEntry(AppendOnlyModel):
     """One change. ``changes`` maps field → ``[old, new]``; secret fields appear as ``"***"``."""
 
     class Action(models.TextChoices):
@@ -58,11 +55,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AuditLogImmutableError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditLogImmutableError("the audit log is append-only")
