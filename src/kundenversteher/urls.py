@@ -22,5 +22,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", workspace_views.LoginView.as_view(), name="login"),
     path("logout/", workspace_views.LogoutView.as_view(), name="logout"),
+    path("portal/", include("kundenversteher.portal.urls")),
     path("", include("kundenversteher.workspace.urls")),
 ]

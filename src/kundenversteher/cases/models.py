@@ -453,6 +453,12 @@ class Message(models.Model):
     body_html = models.TextField(_("HTML (bereinigt)"), blank=True)
     # Id of the stored raw original in a higher layer (e.g. intake.InboundMessage), not an FK.
     raw_ref = models.CharField(_("Original-Referenz"), max_length=100, blank=True)
+    # What the intelligence core understood of an inbound message (intelligence.serialise
+    # .understanding_to_dict), kept with the message so the case view shows it and a correction
+    # can refer to it. Empty for agent messages and notes.
+    understanding = models.JSONField(_("Erkanntes"), default=dict, blank=True)
+    # How intake identified the customer: {"method", "confidence", "reason", "customer_id"}.
+    identity = models.JSONField(_("Kundenerkennung"), default=dict, blank=True)
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -606,3 +612,83 @@ class SLAAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.clock} {self.kind}"
+
+
+class UnderstandingCorrection(models.Model):
+    """An agent's correction of what the platform understood: training data for the tenant's model.
+
+    ``text`` is the message text the correction refers to (copied, because training must not
+    depend on later edits); erasure of the customer deletes these rows with the case.
+    """
+
+    class Field(models.TextChoices):
+        INTENT = "intent", _("Anliegen-Art")
+        SENTIMENT = "sentiment", _("Stimmung")
+        URGENCY = "urgency", _("Dringlichkeit")
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=pgettext_lazy("ein Anliegen", "Anliegen"),
+    )
+    message = models.ForeignKey(
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Nachricht"),
+    )
+    field = models.CharField(_("Merkmal"), max_length=16, choices=Field.choices)
+    old_value = models.CharField(_("bisher"), max_length=64, blank=True)
+    new_value = models.CharField(_("korrigiert"), max_length=64)
+    language = models.CharField(_("Sprache"), max_length=8, blank=True)
+    text = models.TextField(_("Text"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("korrigiert von"),
+    )
+    created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Korrektur")
+        verbose_name_plural = _("Korrekturen")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class Macro(models.Model):
+    """A reply template for agents, per language, with ``{{ variables }}`` (see cases.macros)."""
+
+    name = models.CharField(_("Name"), max_length=100)
+    language = models.CharField(_("Sprache"), max_length=8, default="de")
+    body = models.TextField(_("Text"))
+    set_status = models.CharField(
+        _("Status setzen"), max_length=24, choices=STATUS_CHOICES, blank=True
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        verbose_name=_("nur für Team"),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Textbaustein")
+        verbose_name_plural = _("Textbausteine")
+        ordering = ["name", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="macro_name_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

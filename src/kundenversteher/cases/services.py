@@ -8,7 +8,7 @@ tested without patching the clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -50,6 +50,7 @@ from kundenversteher.cases.models import (
     Priority,
     SLAAlert,
     Team,
+    UnderstandingCorrection,
 )
 from kundenversteher.cases.numbering import allocate_case_number
 from kundenversteher.cases.routing import route_case
@@ -176,6 +177,8 @@ def _store_message(
     attachments: Sequence[AttachmentUpload],
     max_attachment_bytes: int | None,
     now: datetime,
+    understanding: Mapping[str, Any] | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> Message:
     if attachments and max_attachment_bytes is None:
         # The entry point passes settings.KV_MAX_ATTACHMENT_BYTES; no silent default here.
@@ -197,6 +200,8 @@ def _store_message(
         body_text=body_text,
         body_html=sanitize_html(body_html),
         raw_ref=raw_ref,
+        understanding=dict(understanding or {}),
+        identity=dict(identity or {}),
         created_at=now,
     )
     for upload, name, content_type, digest in checked:
@@ -275,6 +280,8 @@ def open_case(
     route: bool = True,
     by: Actor = None,
     now: datetime | None = None,
+    understanding: Mapping[str, Any] | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> Case:
     """Open a case (with the customer's first message if given), apply SLA and route it."""
     now = now or timezone.now()
@@ -329,6 +336,8 @@ def open_case(
                 attachments=attachments,
                 max_attachment_bytes=max_attachment_bytes,
                 now=now,
+                understanding=understanding,
+                identity=identity,
             )
         if route:
             route_case(case_id=case.pk, now=now)
@@ -349,6 +358,8 @@ def add_message(
     attachments: Sequence[AttachmentUpload] = (),
     max_attachment_bytes: int | None = None,
     now: datetime | None = None,
+    understanding: Mapping[str, Any] | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> Message:
     """Add a customer (inbound) or agent (outbound) message.
 
@@ -380,6 +391,8 @@ def add_message(
             attachments=attachments,
             max_attachment_bytes=max_attachment_bytes,
             now=now,
+            understanding=understanding,
+            identity=identity,
         )
         if direction == Message.Direction.INBOUND:
             _change_status(
@@ -417,6 +430,8 @@ def file_inbound(
     attachments: Sequence[AttachmentUpload] = (),
     max_attachment_bytes: int | None = None,
     now: datetime | None = None,
+    understanding: Mapping[str, Any] | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> Message:
     """The intake pipeline's one call: thread a customer message into its case or open one.
 
@@ -443,6 +458,8 @@ def file_inbound(
                     attachments=attachments,
                     max_attachment_bytes=max_attachment_bytes,
                     now=now,
+                    understanding=understanding,
+                    identity=identity,
                 )
             previous = target
         case = open_case(
@@ -464,11 +481,66 @@ def file_inbound(
             attachments=attachments,
             max_attachment_bytes=max_attachment_bytes,
             now=now,
+            understanding=understanding,
+            identity=identity,
         )
         if previous is not None:
             CaseLink.objects.create(from_case=case, to_case=previous, kind=CaseLink.Kind.RELATED)
             _record("case.follow_up_opened", previous, by=None, data={"new_case_id": case.pk})
         return case.messages.get()  # open_case stored exactly this one message
+
+
+def correct_understanding(
+    *,
+    case_id: int,
+    field: str,
+    value: str,
+    by: AbstractBaseUser,
+    message_id: int | None = None,
+    now: datetime | None = None,
+) -> UnderstandingCorrection:
+    """An agent corrects intent, sentiment or urgency of a case: the case changes and the
+    correction is kept (with the message text) as training data for the tenant's models."""
+    if field not in UnderstandingCorrection.Field.values:
+        raise CaseError(_("Unbekanntes Merkmal: %s") % field)
+    value = value.strip()
+    if not value:
+        raise CaseError(_("Bitte einen Wert angeben."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can_change_case(by, case)
+        message = (
+            case.messages.filter(pk=message_id).first()
+            if message_id is not None
+            else case.messages.filter(direction=Message.Direction.INBOUND).first()
+        )
+        if message_id is not None and message is None:
+            raise CaseNotFound(_("Nachricht gehört nicht zu diesem Anliegen."))
+        old = str(getattr(case, field))
+        correction = UnderstandingCorrection.objects.create(
+            case=case,
+            message=message,
+            field=field,
+            old_value=old,
+            new_value=value,
+            language=case.language,
+            text=message.body_text if message is not None else case.subject,
+            by_id=by.pk,
+            created_at=now,
+        )
+        setattr(case, field, value)
+        if field == UnderstandingCorrection.Field.INTENT:
+            case.intent_confidence = 1.0  # a person said so
+        case.version += 1
+        case.save()
+        _record(
+            "case.understanding_corrected",
+            case,
+            by=by,
+            data={"field": field, "from": old, "to": value, "correction_id": correction.pk},
+        )
+    return correction
 
 
 def add_note(

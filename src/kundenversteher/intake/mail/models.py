@@ -1,0 +1,1 @@
+"""Mailboxes (credentials encrypted), their IMAP sync state, and the outbound mail queue."""

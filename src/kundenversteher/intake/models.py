@@ -1,0 +1,1 @@
+"""Raw inbound messages and the steps of their processing."""

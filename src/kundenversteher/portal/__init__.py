@@ -1,0 +1,1 @@
+"""The customers' side: magic-link login, my cases, replies, uploads, contact form, help centre."""

@@ -1,0 +1,1 @@
+"""Portal state (magic-link tokens)."""
