@@ -1,4 +1,7 @@
+"""Portal URLs, composed from one module per area (each module owns its urlpatterns)."""
+
+from kundenversteher.portal import account, contact
 
 app_name = "portal"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [*account.urlpatterns, *contact.urlpatterns]

@@ -1,9 +1,14 @@
+"""Workspace URLs, composed from one module per screen (each module owns its urlpatterns)."""
+
 from django.urls import path
 
-from kundenversteher.workspace import views
+from kundenversteher.workspace import case_view, inbox, supervisor, views
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    *inbox.urlpatterns,
+    *case_view.urlpatterns,
+    *supervisor.urlpatterns,
 ]
