@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from kundenversteher.lib.env import (
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "kundenversteher.urls"
@@ -186,6 +188,40 @@ SECURE_HSTS_SECONDS = env_int("KV_HSTS_SECONDS", default=0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: scripts only from our own static files (no inline JavaScript anywhere,
+# so injected markup cannot run); inline styles stay allowed for the API docs (Swagger UI).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Mail for people (portal login links, notifications). Without KV_SMTP_HOST nothing leaves the
+# machine: messages are written as files to DATA_DIR/mail (readable by the admin, e.g. in the demo).
+# Case replies and acknowledgements go out through the mailboxes configured in the admin.
+DEFAULT_FROM_EMAIL = env_str("KV_MAIL_FROM", default="Kundenservice <kundenservice@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if smtp_host := env_str("KV_SMTP_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = smtp_host
+    EMAIL_PORT = env_int("KV_SMTP_PORT", default=587)
+    EMAIL_HOST_USER = env_str("KV_SMTP_USER", default="")
+    EMAIL_HOST_PASSWORD = env_str("KV_SMTP_PASSWORD", default="")
+    EMAIL_USE_TLS = env_bool("KV_SMTP_STARTTLS", default=True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 
 # No outbound calls unless an admin configures them (webhooks need an explicit allow-list).
 KV_OUTBOUND_ALLOWED = env_bool("KV_OUTBOUND_ALLOWED", default=False)
