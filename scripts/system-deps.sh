@@ -3,8 +3,11 @@
 # Usage: scripts/system-deps.sh run|test
 set -euo pipefail
 
-RUN_PACKAGES=(python3-venv gettext)
-TEST_PACKAGES=("${RUN_PACKAGES[@]}" postgresql)
+# run: Python, gettext, Tesseract with German/English data and orientation detection (letters, faxes).
+RUN_PACKAGES=(python3-venv gettext tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd)
+# test: + real servers and the browser the suite starts on loopback: PostgreSQL, Dovecot (IMAP),
+# Debian's Chromium (Playwright drives it; no browser download), a font for rendered test letters.
+TEST_PACKAGES=("${RUN_PACKAGES[@]}" postgresql dovecot-imapd chromium fonts-dejavu-core)
 
 case "${1:-test}" in
   run) wanted=("${RUN_PACKAGES[@]}") ;;
