@@ -1,7 +1,7 @@
 """Portal URLs, composed from one module per area (each module owns its urlpatterns)."""
 
-from kundenversteher.portal import account, contact
+from kundenversteher.portal import account, contact, help_centre
 
 app_name = "portal"
 
-urlpatterns = [*account.urlpatterns, *contact.urlpatterns]
+urlpatterns = [*account.urlpatterns, *help_centre.urlpatterns, *contact.urlpatterns]
