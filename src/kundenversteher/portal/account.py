@@ -21,6 +21,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ from kundenversteher.portal.throttle import WindowLimit
 
 logger = logging.getLogger(__name__)
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 # The case status as a customer understands it (the workspace shows the technical status).
 STATUS_TEXT = {
@@ -81,7 +82,7 @@ def customer_required(view: View) -> View:
     """Anonymous → the portal login; signed in but not a customer → 403 (no case data)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
         if role_of(request.user) != CUSTOMER_ROLE:
@@ -166,7 +167,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         queries.list_customer_cases(user=request.user),
-        CASES_PER_PAGE,  # type: ignore[arg-type]
+        CASES_PER_PAGE,
     ).get_page(request.GET.get("seite"))
     rows = [
         CaseRow(
@@ -224,7 +225,7 @@ class ReplyForm(forms.Form):
 
 def _case_or_404(request: HttpRequest, number: str) -> Any:
     try:
-        return queries.get_customer_case(user=request.user, number=number)  # type: ignore[arg-type]
+        return queries.get_customer_case(user=request.user, number=number)
     except CaseNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -290,12 +291,12 @@ def case_reply(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @customer_required
-def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
     try:
         attachment = queries.get_customer_attachment(
             user=request.user,
             number=number,
-            attachment_id=attachment_id,  # type: ignore[arg-type]
+            attachment_id=attachment_id,
         )
     except CaseNotFound as exc:
         raise Http404(str(exc)) from exc

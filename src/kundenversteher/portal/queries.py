@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kundenversteher.cases.access import UserLike
 from kundenversteher.cases.errors import CaseNotFound
 from kundenversteher.cases.models import Attachment, Case, CaseQuerySet, Message
 from kundenversteher.portal.models import PortalLoginToken
@@ -25,16 +25,19 @@ def login_token_is_valid(*, raw_token: str, now: datetime | None = None) -> bool
     ).exists()
 
 
-def _own_cases(user: AbstractBaseUser) -> CaseQuerySet:
+def _own_cases(user: UserLike) -> CaseQuerySet:
+    if user is None or user.pk is None:
+        # filter(customer__user_id=None) would match every case of a customer without login.
+        return Case.objects.none()
     return Case.objects.visible_to(user).filter(customer__user_id=user.pk)
 
 
-def list_customer_cases(*, user: AbstractBaseUser) -> CaseQuerySet:
+def list_customer_cases(*, user: UserLike) -> CaseQuerySet:
     """The customer's cases, most recently changed first."""
     return _own_cases(user).order_by("-updated_at", "-id")
 
 
-def get_customer_case(*, user: AbstractBaseUser, number: str) -> Case:
+def get_customer_case(*, user: UserLike, number: str) -> Case:
     """The case with its conversation as the customer may see it: internal notes left out.
 
     ``case.portal_messages`` holds the messages (with attachments), oldest first.
@@ -56,9 +59,7 @@ def get_customer_case(*, user: AbstractBaseUser, number: str) -> Case:
         raise CaseNotFound(_("Anliegen nicht gefunden.")) from exc
 
 
-def get_customer_attachment(
-    *, user: AbstractBaseUser, number: str, attachment_id: int
-) -> Attachment:
+def get_customer_attachment(*, user: UserLike, number: str, attachment_id: int) -> Attachment:
     """An attachment of a customer-visible message of the customer's own case."""
     try:
         return (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -42,7 +42,7 @@ def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def _portal_users(email: str) -> QuerySet[AbstractBaseUser]:
+def _portal_users(email: str) -> QuerySet[User]:
     """Active customer logins known under this address (user e-mail or a customer identity)."""
     address = email.strip().lower()
     return (
@@ -81,7 +81,7 @@ def request_login_link(
     appended. The mail leaves after the transaction committed.
     """
     now = now or timezone.now()
-    issued: list[tuple[IssuedLink, AbstractBaseUser, Customer]] = []
+    issued: list[tuple[IssuedLink, User, Customer]] = []
     with transaction.atomic():
         for user in _portal_users(email):
             customer = Customer.objects.get(user_id=user.pk)
@@ -134,7 +134,7 @@ def _identity_email(customer: Customer) -> str:
     return value or ""
 
 
-def redeem_login_token(*, raw_token: str, now: datetime | None = None) -> AbstractBaseUser:
+def redeem_login_token(*, raw_token: str, now: datetime | None = None) -> User:
     """Consume the link and return its user, or raise :class:`InvalidLoginLink`.
 
     The conditional UPDATE is the lock: of two concurrent redemptions exactly one sees a changed
