@@ -14,7 +14,6 @@ from tests.cases.factories import Personas, make_personas
 from tests.portal.factories import (
     agent_reply,
     make_customer_case,
-    make_portal_customer,
     portal_login,
 )
 
@@ -211,7 +210,9 @@ def test_pages_have_landmarks_skip_link_and_language_switch(db: None, client: Cl
 
     assert '<a class="skip-link" href="#inhalt">Zum Inhalt springen</a>' in html
     assert '<main id="inhalt"' in html
-    assert "<header" in html and "<nav" in html and "<footer" in html
+    assert "<header" in html
+    assert "<nav" in html
+    assert "<footer" in html
     assert 'name="language" value="en"' in html
     assert "<script" not in html
     assert "style=" not in html
