@@ -258,6 +258,23 @@ def _decode_bytes_best_effort(payload: bytes) -> tuple[str, str]:
     return western, "cp1252"
 
 
+def _undo_double_encoding(text: str) -> str | None:
+    """UTF-8 that was decoded as Windows-1252/Latin-1 and encoded again ("GrÃ¼ÃŸe")."""
+    raw = bytearray()
+    for ch in text:
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            try:
+                raw += ch.encode("latin-1")
+            except UnicodeEncodeError:
+                return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     """Text of a body part and whether the charset had to be guessed."""
     codec = _codec(declared)
@@ -270,11 +287,9 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
             non_ascii = any(b > 127 for b in payload)
             if not non_ascii or codec in ("utf-8", "utf-16", "utf-32"):
                 if _MOJIBAKE.search(text):
-                    # Double-encoded UTF-8 ("GrÃ¼ÃŸe"): the sender encoded UTF-8 bytes again.
-                    try:
-                        return text.encode("cp1252").decode("utf-8"), True
-                    except (UnicodeEncodeError, UnicodeDecodeError):
-                        pass
+                    repaired = _undo_double_encoding(text)
+                    if repaired is not None:
+                        return repaired, True
                 return text, False
             # A single-byte charset decodes anything; valid UTF-8 with 8-bit bytes is UTF-8.
             try:
@@ -777,8 +792,8 @@ def _assemble(
     plain = "\n\n".join(t for t in c.plain if t.strip())
     html_raw = "\n".join(c.html)
     html_as_text = html_to_text(html_raw) if html_raw.strip() else ""
-    source = plain or html_as_text
-    own = strip_quoted_reply(source.replace("\r\n", "\n"))
+    source = (plain or html_as_text).replace("\r\n", "\n").replace("\r", "\n")
+    own = strip_quoted_reply(source)
     # Inline forwarding markers the shared cleanup does not know (Apple Mail's "Begin forwarded
     # message:"): the customer's words end there as well.
     marker = _FORWARD_MARKER.search(own)

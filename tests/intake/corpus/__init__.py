@@ -31,7 +31,7 @@ def _mixed(subject: str, message_id: str, parts: list[str]) -> bytes:
         f"{_HEAD}Subject: {subject}\r\nMessage-ID: <{message_id}>\r\n"
         f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'
         f"{body}--{boundary}--\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _text(text: str) -> str:
@@ -80,11 +80,13 @@ def zip_bomb() -> bytes:
 def flat_zip_bomb() -> bytes:
     """One entry of 200 MB zeros: a single deflate stream ~1000:1."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("nullen.bin", "w", force_zip64=True) as handle:
-            chunk = b"\0" * (8 * MB)
-            for _ in range(25):
-                handle.write(chunk)
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("nullen.bin", "w", force_zip64=True) as handle,
+    ):
+        chunk = b"\0" * (8 * MB)
+        for _ in range(25):
+            handle.write(chunk)
     return buffer.getvalue()
 
 
@@ -116,7 +118,7 @@ def many_recipients_mail(count: int = 10_000) -> bytes:
         f"From: Rundmail <rundmail@example.de>\r\nTo: {to}\r\nCc: {to}\r\n"
         "Subject: An alle\r\nMessage-ID: <many@example.de>\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\nHallo zusammen.\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def many_parts_mail(count: int = 1_000) -> bytes:
