@@ -1,0 +1,199 @@
+/*
+ * Live updates for the staff pages (no inline script: loaded as a static file, CSP script-src 'self').
+ *
+ * Contract with the templates (all optional, data attributes only):
+ *   <tbody data-kv-live-inbox
+ *          data-kv-row-url="{% url 'workspace:case-row' 0 %}"   (the trailing /0/ is replaced by the id)
+ *          data-kv-view-params="view=mine&…"                     (default: the page's query string)
+ *          data-kv-live-new="{% translate 'Neues Anliegen {number}' %}"
+ *          data-kv-live-gone="{% translate 'Anliegen {number} nicht mehr in dieser Ansicht' %}">
+ *     <tr data-kv-case-id="17">…</tr>
+ *   </tbody>
+ *   → hints for visible cases re-fetch the row: 200 inserts (new, at the top) or replaces it,
+ *     204 removes it. New rows get the class "kv-row-new" and are announced in a polite live region.
+ *
+ *   <section data-kv-live-case="17"> … <p data-kv-live-notice hidden>Neue Nachricht – neu laden</p>
+ *   → a hint for that case un-hides the notice and announces its text.
+ *
+ *   <div data-kv-live-region aria-live="polite" role="status"></div>   (created if missing)
+ *
+ * Every staff page holding this script opens /ws/inbox/ (or /ws/cases/<id>/), which also keeps the
+ * user's presence; heartbeat every 30 s, reconnect with backoff, no reconnect after 4403/4404.
+ */
+(function () {
+  "use strict";
+
+  var HEARTBEAT_MS = 30000;
+  var MAX_BACKOFF_MS = 30000;
+  var FINAL_CODES = { 4403: true, 4404: true };
+
+  function liveRegion() {
+    var region = document.querySelector("[data-kv-live-region]");
+    if (region) {
+      return region;
+    }
+    region = document.createElement("div");
+    region.setAttribute("data-kv-live-region", "");
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.className = "kv-visually-hidden visually-hidden";
+    // Visually hidden but read by screen readers (CSSOM, not a style attribute: CSP-safe).
+    var s = region.style;
+    s.position = "absolute";
+    s.width = "1px";
+    s.height = "1px";
+    s.overflow = "hidden";
+    s.clip = "rect(0 0 0 0)";
+    s.whiteSpace = "nowrap";
+    document.body.appendChild(region);
+    return region;
+  }
+
+  function announce(text) {
+    if (!text) {
+      return;
+    }
+    var region = liveRegion();
+    // Clear first so that the same text twice is announced twice.
+    region.textContent = "";
+    window.setTimeout(function () {
+      region.textContent = text;
+    }, 50);
+  }
+
+  function format(template, hint) {
+    return template.replace("{number}", hint.number || "");
+  }
+
+  function rowUrl(container, caseId) {
+    var template = container.getAttribute("data-kv-row-url") || "/inbox/row/0/";
+    var url = template.replace(/\/0\/?$/, "/" + encodeURIComponent(caseId) + "/");
+    var params = container.getAttribute("data-kv-view-params");
+    if (params === null) {
+      params = window.location.search.replace(/^\?/, "");
+    }
+    return params ? url + "?" + params : url;
+  }
+
+  function findRow(container, caseId) {
+    return container.querySelector('[data-kv-case-id="' + String(Number(caseId)) + '"]');
+  }
+
+  function parseRow(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function updateInbox(container, hint) {
+    var existing = findRow(container, hint.case_id);
+    return fetch(rowUrl(container, hint.case_id), {
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", Accept: "text/html" },
+    }).then(function (response) {
+      if (response.status === 204 || response.status === 404) {
+        if (existing) {
+          existing.remove();
+          announce(format(container.getAttribute("data-kv-live-gone") ||
+            "Anliegen {number} nicht mehr in dieser Ansicht", hint));
+        }
+        return;
+      }
+      if (!response.ok) {
+        return;
+      }
+      return response.text().then(function (html) {
+        var row = parseRow(html);
+        if (!row) {
+          return;
+        }
+        if (!row.hasAttribute("data-kv-case-id")) {
+          row.setAttribute("data-kv-case-id", String(hint.case_id));
+        }
+        var current = findRow(container, hint.case_id); // may have changed meanwhile
+        if (current) {
+          current.replaceWith(row);
+        } else {
+          row.classList.add("kv-row-new");
+          container.insertBefore(row, container.firstElementChild);
+          announce(format(container.getAttribute("data-kv-live-new") || "Neues Anliegen {number}", hint));
+        }
+        if (window.htmx) {
+          window.htmx.process(row);
+        }
+        container.dispatchEvent(new CustomEvent("kv:live-row", { bubbles: true, detail: hint }));
+      });
+    }).catch(function () {
+      /* network hiccup: the next hint or a reload brings the row */
+    });
+  }
+
+  function showCaseNotice(container, hint) {
+    var notice = container.querySelector("[data-kv-live-notice]");
+    if (notice) {
+      notice.hidden = false;
+      announce(notice.textContent.trim());
+    }
+    container.dispatchEvent(new CustomEvent("kv:live-case", { bubbles: true, detail: hint }));
+  }
+
+  function connect() {
+    var caseContainer = document.querySelector("[data-kv-live-case]");
+    var inbox = document.querySelector("[data-kv-live-inbox]");
+    var path = caseContainer
+      ? "/ws/cases/" + encodeURIComponent(caseContainer.getAttribute("data-kv-live-case")) + "/"
+      : "/ws/inbox/";
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var backoff = 1000;
+    var heartbeat = null;
+
+    function open() {
+      var socket = new WebSocket(scheme + window.location.host + path);
+      socket.addEventListener("open", function () {
+        backoff = 1000;
+        document.documentElement.setAttribute("data-kv-live", "connected");
+        heartbeat = window.setInterval(function () {
+          if (socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify({ type: "heartbeat" }));
+          }
+        }, HEARTBEAT_MS);
+      });
+      socket.addEventListener("message", function (event) {
+        var hint;
+        try {
+          hint = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        if (!hint || hint.type !== "case") {
+          return;
+        }
+        if (caseContainer) {
+          showCaseNotice(caseContainer, hint);
+        } else if (inbox) {
+          updateInbox(inbox, hint);
+        }
+      });
+      socket.addEventListener("close", function (event) {
+        window.clearInterval(heartbeat);
+        document.documentElement.setAttribute("data-kv-live", "disconnected");
+        if (FINAL_CODES[event.code]) {
+          return;
+        }
+        window.setTimeout(open, backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      });
+    }
+
+    open();
+  }
+
+  if (!("WebSocket" in window)) {
+    return;
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", connect);
+  } else {
+    connect();
+  }
+})();
