@@ -445,3 +445,11 @@ def test_base64_body_text_is_decoded():
         f"Content-Transfer-Encoding: base64\n\n{encoded}\n"
     )
     assert parse(raw).text == "Grüße aus Hamburg"
+
+
+def test_utf8_with_one_cut_off_character_keeps_the_rest_intact():
+    assert decode_text("Grüße aus Köln".encode() + b"\xe2\x82", "utf-8") == (
+        "Grüße aus Köln\ufffd",
+        False,
+    )
+    assert decode_header_value("=?utf-8?Q?Bestellung_=E2=82?=") == "Bestellung \ufffd"

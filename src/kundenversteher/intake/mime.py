@@ -163,9 +163,21 @@ def _decode_word(charset: str, payload: bytes) -> str:
         try:
             return payload.decode(codec)
         except UnicodeDecodeError:
-            if codec == "utf-8" and _decode_bytes_best_effort(payload)[1] != "cp1252":
-                return payload.decode(codec, "replace")
+            mostly = _mostly_utf8(payload) if codec == "utf-8" else None
+            if mostly is not None:
+                return mostly
     return _decode_bytes_best_effort(payload)[0]
+
+
+def _mostly_utf8(payload: bytes) -> str | None:
+    """UTF-8 with a cut-off or a stray byte or two (not Latin-1 text): decoded with U+FFFD."""
+    text = payload.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    truncated_end = text.endswith("\ufffd") and bad == 1
+    if bad <= 2 and (good > bad or truncated_end):
+        return text
+    return None
 
 
 def decode_header_value(value: str) -> str:
@@ -297,6 +309,10 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
             except UnicodeDecodeError:
                 return text, False
             return utf8, True
+    if codec == "utf-8":
+        mostly = _mostly_utf8(payload)
+        if mostly is not None:
+            return mostly, False
     text, _used = _decode_bytes_best_effort(payload)
     return text, True
 
@@ -383,6 +399,7 @@ def _payload_bytes(part: Message, collector: _Collector) -> bytes:
 
 
 def _encoded_size(part: Message) -> int:
+    """The decoded size, estimated from the encoded text without decoding it."""
     raw = part.get_payload()
     if not isinstance(raw, str):
         return 0
@@ -390,7 +407,10 @@ def _encoded_size(part: Message) -> int:
         cte = str(part.get("Content-Transfer-Encoding", "")).strip().casefold()
     except Exception:
         cte = ""
-    return len(raw) * 3 // 4 if cte == "base64" else len(raw)
+    if cte != "base64":
+        return len(raw)
+    # Line breaks carry no data; counting them does not copy the (maybe 35 MB) string.
+    return (len(raw) - raw.count("\n") - raw.count("\r") - raw.count(" ")) * 3 // 4
 
 
 def _header_pairs(message: Message) -> list[tuple[str, str]]:
