@@ -1,4 +1,5 @@
-"""Full-text search over cases for the inbox: number, subject, customer name and message texts.
+"""Inbox reads: full-text search over cases (number, subject, customer name, message texts) and
+the inbox views (mine, teams, unassigned, due, breached, waiting, all) built on queries.list_cases.
 
 SQLite uses the FTS5 tables ``cases_case_fts`` / ``cases_message_fts`` (external content, kept
 current by triggers; migration 0006), PostgreSQL the GIN expression indexes over
@@ -16,13 +17,29 @@ match (an agent searching "Müller Heizung" gets Müller's cases only when one t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case as SqlCase
+from django.db.models import F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from kundenversteher.cases.models import Case, Message
+from kundenversteher.cases.access import UserLike, role_of
+from kundenversteher.cases.models import (
+    PRIORITY_ORDER,
+    AgentProfile,
+    Case,
+    CaseQuerySet,
+    Message,
+    Role,
+)
+from kundenversteher.cases.queries import list_cases
+from kundenversteher.cases.states import ACTIVE_STATUSES, Status
 from kundenversteher.customers.models import Customer
 
 CASE_NUMBER = re.compile(r"^KV-\d{4}-\d{6}$", re.IGNORECASE)
@@ -172,3 +189,174 @@ def rebuild_search_index() -> None:
     with connection.cursor() as cursor:
         for table in ("cases_case", "cases_message"):
             cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")  # noqa: S608
+
+
+# ------------------------------------------------------------------------------------ inbox views
+
+
+class InboxView(StrEnum):
+    """The inbox's predefined views. Scopes (always within what the user may see):
+
+    mine: active cases assigned to the user · teams: active cases of the user's teams ·
+    unassigned: active cases nobody holds · due: a running SLA clock falls due within the warning
+    window · breached: a running SLA clock is overdue · waiting: cases of the user or their teams
+    waiting for the customer or a third party · all: every visible case, any status
+    (supervisors and admins only).
+    """
+
+    MINE = "mine"
+    TEAMS = "teams"
+    UNASSIGNED = "unassigned"
+    DUE = "due"
+    BREACHED = "breached"
+    WAITING = "waiting"
+    ALL = "all"
+
+
+SUPERVISOR_VIEWS = frozenset({InboxView.ALL})
+WAITING_STATUSES = (Status.WAITING_CUSTOMER.value, Status.WAITING_THIRD_PARTY.value)
+ACTIVE = tuple(sorted(status.value for status in ACTIVE_STATUSES))
+
+
+class InboxSort(StrEnum):
+    RECEIVED = "received"  # newest first
+    DUE = "due"  # soonest resolution due first, cases without a due time last
+    PRIORITY = "priority"  # most urgent first, then oldest first
+    UPDATED = "updated"  # most recently changed first
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilters:
+    """Filters on top of a view. Empty means "no restriction"; ``status`` replaces the view's
+    default statuses. ``assignee``: None (any), "me", "none" (unassigned) or a user id."""
+
+    status: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    channel: tuple[str, ...] = ()
+    intent: str = ""
+    team_id: int | None = None
+    language: str = ""
+    assignee: str | int | None = None
+    q: str = ""
+
+
+def may_use_view(user: UserLike, view: InboxView) -> bool:
+    return view not in SUPERVISOR_VIEWS or role_of(user) in {Role.ADMIN, Role.SUPERVISOR}
+
+
+def _team_ids(user: UserLike) -> list[int]:
+    if user is None or user.pk is None:
+        return []
+    return [
+        tid
+        for tid in AgentProfile.objects.filter(user_id=user.pk).values_list("teams", flat=True)
+        if tid is not None
+    ]
+
+
+def list_inbox(
+    *,
+    user: UserLike,
+    view: InboxView,
+    filters: InboxFilters = InboxFilters(),  # noqa: B008 - frozen, so a shared default is safe
+    sort: InboxSort = InboxSort.RECEIVED,
+    now: datetime | None = None,
+    due_within_minutes: int = 60,
+) -> CaseQuerySet:
+    """The cases of one inbox view for ``user``, filtered and sorted (visibility applied first).
+
+    A view the user may not use (``all`` for agents) is empty rather than an error: the caller
+    decides what to show. Built on ``queries.list_cases``; the sort orders are backed by indexes
+    (received/updated: migration 0006, due: resolution_due, priority: evaluated on the filtered
+    rows).
+    """
+    if not may_use_view(user, view):
+        return Case.objects.none()
+    own_id = int(user.pk) if user is not None and user.pk is not None else None
+    status: tuple[str, ...] = filters.status
+    extra = Q()
+    kwargs: dict[str, Any] = {}
+    if view is InboxView.MINE:
+        kwargs["assignee_id"] = own_id
+        status = status or ACTIVE
+    elif view is InboxView.TEAMS:
+        extra &= Q(team_id__in=_team_ids(user))
+        status = status or ACTIVE
+    elif view is InboxView.UNASSIGNED:
+        kwargs["unassigned"] = True
+        status = status or ACTIVE
+    elif view is InboxView.DUE:
+        kwargs["sla"] = "due"
+    elif view is InboxView.BREACHED:
+        kwargs["sla"] = "breached"
+    elif view is InboxView.WAITING:
+        extra &= Q(assignee_id=own_id) | Q(team_id__in=_team_ids(user))
+        status = tuple(s for s in status if s in WAITING_STATUSES) if status else WAITING_STATUSES
+        if not status:
+            return Case.objects.none()
+    qs = list_cases(
+        user=user,
+        status=status,
+        team_id=filters.team_id,
+        priority=filters.priority,
+        channel=filters.channel,
+        intent=filters.intent,
+        now=now,
+        due_within_minutes=due_within_minutes,
+        **kwargs,
+    ).filter(extra)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.assignee == "me":
+        qs = qs.filter(assignee_id=own_id)
+    elif filters.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif isinstance(filters.assignee, int):
+        qs = qs.filter(assignee_id=filters.assignee)
+    if filters.q.strip():
+        qs = qs.filter(case_search_filter(filters.q))
+    return _sorted(qs, sort)
+
+
+def _sorted(qs: CaseQuerySet, sort: InboxSort) -> CaseQuerySet:
+    if sort is InboxSort.DUE:
+        return qs.order_by(F("resolution_due").asc(nulls_last=True), "id")
+    if sort is InboxSort.PRIORITY:
+        rank = SqlCase(
+            *(When(priority=p, then=Value(i)) for i, p in enumerate(PRIORITY_ORDER)),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+        return qs.annotate(priority_rank=rank).order_by("-priority_rank", "received_at", "id")
+    if sort is InboxSort.UPDATED:
+        return qs.order_by("-updated_at", "-id")
+    return qs.order_by("-received_at", "-id")
+
+
+def count_inbox_views(
+    *, user: UserLike, views: Sequence[InboxView], cap: int = 1000, now: datetime | None = None
+) -> dict[InboxView, int]:
+    """Case count per view for the navigation, each counted up to ``cap`` (shown as "999+").
+
+    Capped so a view over a million cases costs a bounded index walk, not a full count.
+    """
+    now = now or timezone.now()
+    return {
+        view: list_inbox(user=user, view=view, now=now).order_by()[:cap].count() for view in views
+    }
+
+
+def case_in_view(
+    *,
+    user: UserLike,
+    case_id: int,
+    view: InboxView,
+    filters: InboxFilters = InboxFilters(),  # noqa: B008 - frozen, so a shared default is safe
+    now: datetime | None = None,
+) -> Case | None:
+    """The case (with what a row shows) if it belongs to the view for this user, else None.
+
+    Visibility comes first through ``list_inbox``; callers that must tell "not in this view" from
+    "not visible at all" ask ``Case.objects.visible_to(user)`` themselves.
+    """
+    return list_inbox(user=user, view=view, filters=filters, now=now).filter(pk=case_id).first()

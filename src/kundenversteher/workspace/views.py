@@ -1,4 +1,4 @@
-"""Login/logout and a minimal start page. The real agent workspace comes in a later issue."""
+"""Login/logout and the start page (staff go to the inbox, customers to the portal)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from kundenversteher.cases.access import role_of
+from kundenversteher.cases.access import CUSTOMER_ROLE, is_staff_role, role_of
 from kundenversteher.workspace.login_throttle import LoginThrottle
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,12 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff start in their inbox, customers in the portal; users without a role see their role."""
     role = role_of(request.user)
+    if is_staff_role(role):
+        return redirect("workspace:inbox")
+    if role == CUSTOMER_ROLE:
+        return redirect("portal:home")
     return render(
         request,
         "workspace/home.html",
