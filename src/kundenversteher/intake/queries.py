@@ -75,3 +75,8 @@ def find_case_by_message_ids(message_ids: list[str]) -> int | None:
 
 def list_dead_letters(*, limit: int = 100) -> QuerySet[InboundMessage]:
     return InboundMessage.objects.filter(state=InboundState.FAILED).order_by("-received_at")[:limit]
+
+
+def get_inbound_state(*, inbound_id: int) -> str | None:
+    state = InboundMessage.objects.filter(pk=inbound_id).values_list("state", flat=True).first()
+    return str(state) if state is not None else None

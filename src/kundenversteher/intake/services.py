@@ -130,6 +130,12 @@ def receive(
     return ReceiveResult(inbound_id=inbound.pk, duplicate=False)
 
 
+def reject_submission(*, channel: str, source: str, reason: str) -> None:
+    """Count a submission refused before storage (a filled honeypot): an event without
+    personal data, so rejections are visible without keeping what a bot sent."""
+    record("intake.rejected", channel=channel, data={"source": source, "reason": reason})
+
+
 def remember_message_id(*, message_id: str, case_id: int) -> None:
     """Note that ``message_id`` belongs to ``case_id``; replies referring to it thread there.
 
