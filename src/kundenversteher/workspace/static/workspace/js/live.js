@@ -2,15 +2,15 @@
  * Live updates for the staff pages (no inline script: loaded as a static file, CSP script-src 'self').
  *
  * Contract with the templates (all optional, data attributes only):
- *   <tbody data-kv-live-inbox
+ *   <tbody data-kv-live-inbox            (or B1's <tbody data-kv-rows>)
  *          data-kv-row-url="{% url 'workspace:case-row' 0 %}"   (the trailing /0/ is replaced by the id)
  *          data-kv-view-params="view=mine&…"                     (default: the page's query string)
  *          data-kv-live-new="{% translate 'Neues Anliegen {number}' %}"
  *          data-kv-live-gone="{% translate 'Anliegen {number} nicht mehr in dieser Ansicht' %}">
- *     <tr data-kv-case-id="17">…</tr>
+ *     <tr data-kv-case-id="17">…</tr>     (or data-case-id="17")
  *   </tbody>
  *   → hints for visible cases re-fetch the row: 200 inserts (new, at the top) or replaces it,
- *     204 removes it. New rows get the class "kv-row-new" and are announced in a polite live region.
+ *     204 removes it. New rows get the class "kv-live-new" and are announced in a polite live region.
  *
  *   <section data-kv-live-case="17"> … <p data-kv-live-notice hidden>Neue Nachricht – neu laden</p>
  *   → a hint for that case un-hides the notice and announces its text.
@@ -75,8 +75,11 @@
     return params ? url + "?" + params : url;
   }
 
+  var INBOX_SELECTOR = "[data-kv-live-inbox], tbody[data-kv-rows]";
+
   function findRow(container, caseId) {
-    return container.querySelector('[data-kv-case-id="' + String(Number(caseId)) + '"]');
+    var id = String(Number(caseId));
+    return container.querySelector('[data-kv-case-id="' + id + '"], [data-case-id="' + id + '"]');
   }
 
   function parseRow(html) {
@@ -107,14 +110,14 @@
         if (!row) {
           return;
         }
-        if (!row.hasAttribute("data-kv-case-id")) {
+        if (!row.hasAttribute("data-kv-case-id") && !row.hasAttribute("data-case-id")) {
           row.setAttribute("data-kv-case-id", String(hint.case_id));
         }
         var current = findRow(container, hint.case_id); // may have changed meanwhile
         if (current) {
           current.replaceWith(row);
         } else {
-          row.classList.add("kv-row-new");
+          row.classList.add("kv-live-new");
           container.insertBefore(row, container.firstElementChild);
           announce(format(container.getAttribute("data-kv-live-new") || "Neues Anliegen {number}", hint));
         }
@@ -139,7 +142,6 @@
 
   function connect() {
     var caseContainer = document.querySelector("[data-kv-live-case]");
-    var inbox = document.querySelector("[data-kv-live-inbox]");
     var path = caseContainer
       ? "/ws/cases/" + encodeURIComponent(caseContainer.getAttribute("data-kv-live-case")) + "/"
       : "/ws/inbox/";
@@ -168,6 +170,8 @@
         if (!hint || hint.type !== "case") {
           return;
         }
+        // Looked up per hint: htmx swaps the inbox table when filters change.
+        var inbox = document.querySelector(INBOX_SELECTOR);
         if (caseContainer) {
           showCaseNotice(caseContainer, hint);
         } else if (inbox) {
@@ -188,9 +192,11 @@
     open();
   }
 
-  if (!("WebSocket" in window)) {
+  // Once per page, even if a template includes the script twice.
+  if (!("WebSocket" in window) || window.kvLiveStarted) {
     return;
   }
+  window.kvLiveStarted = true;
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", connect);
   } else {
