@@ -453,3 +453,17 @@ def test_utf8_with_one_cut_off_character_keeps_the_rest_intact():
         False,
     )
     assert decode_header_value("=?utf-8?Q?Bestellung_=E2=82?=") == "Bestellung \ufffd"
+
+
+def test_a_multipart_without_boundary_parameter_is_split_by_its_boundary_lines():
+    raw = (
+        f"{HEAD}Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n\n"
+        "--grenze\nContent-Type: text/plain; charset=utf-8\n\nDie Heizung ist aus.\n"
+        '--grenze\nContent-Type: application/pdf; name="a.pdf"\n\n%PDF-1.4\n--grenze--\n'
+    )
+    mail = parse(raw)
+    assert mail.text == "Die Heizung ist aus."
+    assert [a.filename for a in mail.attachments] == ["a.pdf"]
+    assert mail.problems == (
+        "Fehlerhafter MIME-Aufbau: Grenze fehlte im Kopf, aus dem Text erkannt.",
+    )

@@ -69,9 +69,9 @@ def find_bounced_message_id(*texts: str) -> str:
             if m.group(0).casefold().startswith("original-message-id"):
                 return _bare_id(m.group(1))
     for text in texts:
-        m = _MESSAGE_ID_LINE.search(text)
-        if m:
-            return _bare_id(m.group(1))
+        found = _MESSAGE_ID_LINE.search(text)
+        if found:
+            return _bare_id(found.group(1))
     return ""
 
 
