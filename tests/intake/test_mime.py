@@ -467,3 +467,10 @@ def test_a_multipart_without_boundary_parameter_is_split_by_its_boundary_lines()
     assert mail.problems == (
         "Fehlerhafter MIME-Aufbau: Grenze fehlte im Kopf, aus dem Text erkannt.",
     )
+
+
+def test_format_flowed_lines_are_joined_again():
+    body = "Die Anlage zeigt seit gestern den \nFehler E42 und piept.\n\n-- \nClara\n"
+    mail = parse(plain(body).replace("charset=utf-8", "charset=utf-8; format=flowed"))
+    assert mail.text == "Die Anlage zeigt seit gestern den Fehler E42 und piept."
+    assert mail.signature == "-- \nClara"

@@ -564,7 +564,24 @@ def _text_part(part: Message, ctype: str, c: _Collector) -> None:
         text = text[:MAX_TEXT_CHARS]
         c.problem(_("Sehr langer Text – gekürzt übernommen."))
     text = text.replace("\x00", "")
+    if ctype == "text/plain" and (_param(part, "format") or "").casefold() == "flowed":
+        text = _unflow(text, delsp=(_param(part, "delsp") or "").casefold() == "yes")
     (c.html if ctype == "text/html" else c.plain).append(text)
+
+
+def _unflow(text: str, *, delsp: bool) -> str:
+    """RFC 3676: a line ending in a space continues on the next (the signature "-- " does not)."""
+    out: list[str] = []
+    pending = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.endswith(" ") and line != "-- ":
+            pending += line[:-1] if delsp else line
+            continue
+        out.append(pending + line)
+        pending = ""
+    if pending:
+        out.append(pending)
+    return "\n".join(out)
 
 
 def _nested_message(part: Message, *, depth: int, c: _Collector) -> None:
