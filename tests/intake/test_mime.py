@@ -474,3 +474,35 @@ def test_format_flowed_lines_are_joined_again():
     mail = parse(plain(body).replace("charset=utf-8", "charset=utf-8; format=flowed"))
     assert mail.text == "Die Anlage zeigt seit gestern den Fehler E42 und piept."
     assert mail.signature == "-- \nClara"
+
+
+def test_bodies_under_the_limit_survive_the_cut_of_oversized_ones():
+    small = bytes(range(256)) * 2048  # 512 KB each, together over the 1 MB limit
+    mail = parse(
+        _with_attachments(
+            ("a.bin", "application/octet-stream", small),
+            ("b.bin", "application/octet-stream", small),
+            ("gross.bin", "application/octet-stream", small * 3),
+        ),
+        max_attachment_bytes=1 * MB,
+    )
+    assert [(a.filename, a.content) for a in mail.attachments] == [
+        ("a.bin", small),
+        ("b.bin", small),
+    ]
+    assert mail.problems == ("Anhang größer als 1 MB – nicht übernommen: gross.bin (1,5 MB)",)
+
+
+def test_an_oversized_base64_text_body_is_reported_not_decoded():
+    text = "Sehr lange Beschreibung der Störung. " * 40_000  # ~1.5 MB
+    encoded = base64.encodebytes(text.encode()).decode()
+    raw = (
+        f"{HEAD}Subject: lang\nContent-Type: text/plain; charset=utf-8\n"
+        f"Content-Transfer-Encoding: base64\n\n{encoded}"
+    )
+    mail = parse(raw, max_attachment_bytes=1 * MB)
+    assert mail.text == ""
+    assert mail.problems == (
+        "Textteil von 1,4 MB – zu groß, nicht übernommen.",
+        "Die Nachricht enthält keinen Text und keine Anhänge.",
+    )
