@@ -62,9 +62,9 @@ def _use_a_file_for_the_sqlite_test_database() -> None:
     # that needs it), so the change applies to the whole session.
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
-        database.setdefault("TEST", {})["NAME"] = str(
-            Path(settings.DATA_DIR) / "test_browser.sqlite3"
-        )
+        # One file per pytest process: several runs on one machine must not share it.
+        name = f"test_browser_{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(Path(settings.DATA_DIR) / name)
 
 
 _use_a_file_for_the_sqlite_test_database()
