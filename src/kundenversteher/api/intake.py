@@ -14,6 +14,7 @@ import base64
 import binascii
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,13 +94,13 @@ def _dedupe_key(request: HttpRequest, external_id: str) -> str:
     return f"api:{request.user.pk}:{external_id}" if external_id else ""
 
 
-def _answer(result: ReceiveResult) -> Status:
+def _answer(result: ReceiveResult) -> Status[dict[str, Any]]:
     state = get_inbound_state(inbound_id=result.inbound_id) or "received"
     body = {"id": result.inbound_id, "state": state, "duplicate": result.duplicate}
     return Status(200 if result.duplicate else 202, body)
 
 
-def _too_large(name: str) -> Status:
+def _too_large(name: str) -> Status[dict[str, Any]]:
     limit_mb = int(settings.KV_MAX_ATTACHMENT_BYTES) // (1024 * 1024)
     return Status(
         413,
@@ -116,7 +117,7 @@ def _too_large(name: str) -> Status:
     response=with_errors({200: IntakeAccepted, 202: IntakeAccepted, 400: ErrorOut}),
     auth=WRITE,
 )
-def post_message(request: HttpRequest, payload: IntakeMessageIn) -> Status:
+def post_message(request: HttpRequest, payload: IntakeMessageIn) -> Status[dict[str, Any]]:
     """A message from an external form: stored, then filed as a case (channel ``api``)."""
     ensure_staff(request)
     limit = int(settings.KV_MAX_ATTACHMENT_BYTES)
@@ -177,7 +178,7 @@ def post_document(
     email: Form[str] = "",
     subject: Form[str] = "",
     external_id: Form[str] = "",
-) -> Status:
+) -> Status[dict[str, Any]]:
     """A scanned letter (PDF, TIFF, PNG, JPEG): read by OCR and filed as channel ``letter``."""
     ensure_staff(request)
     if (file.size or 0) > int(settings.KV_MAX_ATTACHMENT_BYTES):

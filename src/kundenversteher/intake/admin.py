@@ -32,7 +32,7 @@ class InboundStepInline(admin.TabularInline[InboundStep, InboundMessage]):
     model = InboundStep
     extra = 0
     can_delete = False
-    fields = ["at", "attempt", "name", "status", "duration_ms", "detail"]
+    fields = ("at", "attempt", "name", "status", "duration_ms", "detail")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
