@@ -24,7 +24,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, ImageSequence, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +321,10 @@ def _dpi_of(image: Image.Image, *, default_dpi: int) -> tuple[float, float]:
 
 def _ocr_page(image: Image.Image, acc: _Pages, *, page_number: int, options: _OcrOptions) -> None:
     dpi = int(image.info.get("dpi", (options.dpi, options.dpi))[0])
+    # A 3×3 median removes scanner specks and JPEG ringing without eating strokes at 300 dpi:
+    # measured on rendered letters, heavy noise 0.966 → 0.987 and standard fax 0.981 → 0.991
+    # word accuracy, clean pages unchanged (benchmarks/intake_ocr.py), for ~0.3 s per page.
+    image = image.filter(ImageFilter.MedianFilter(3))
     try:
         rotation = _orientation(image, timeout=options.timeout)
         if rotation:

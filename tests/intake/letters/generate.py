@@ -172,7 +172,9 @@ def render_letter(letter: Letter, *, dpi: int = DPI) -> Image.Image:
 # --- degradations ------------------------------------------------------------------------------
 
 
-def add_noise(image: Image.Image, *, seed: int = 0, amount: float = 0.01) -> Image.Image:
+def add_noise(
+    image: Image.Image, *, seed: int = 0, amount: float = 0.01, blur: float = 1.2
+) -> Image.Image:
     """Salt-and-pepper specks, a slight blur and a gray paper tone."""
     rng = np.random.default_rng(seed)
     pixels = np.asarray(image.convert("L"), dtype=np.uint8).copy()
@@ -180,7 +182,7 @@ def add_noise(image: Image.Image, *, seed: int = 0, amount: float = 0.01) -> Ima
     pixels[mask < amount / 2] = 0
     pixels[mask > 1 - amount / 2] = 255
     pixels = np.clip(pixels.astype(np.int16) - 25, 0, 255).astype(np.uint8)  # grey paper
-    return Image.fromarray(pixels, mode="L").filter(ImageFilter.GaussianBlur(radius=1.2))
+    return Image.fromarray(pixels, mode="L").filter(ImageFilter.GaussianBlur(radius=blur))
 
 
 def to_jpeg(image: Image.Image, *, quality: int = 35, dpi: int = DPI) -> bytes:
@@ -202,11 +204,11 @@ def rotate(image: Image.Image, degrees: float) -> Image.Image:
     return image.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
 
 
-def to_fax_tiff(pages: list[Image.Image], *, dpi: int = DPI) -> bytes:
-    """1-bit CCITT G4 TIFF at fax fine resolution (204×196 dpi), one frame per page."""
+def to_fax_tiff(pages: list[Image.Image], *, dpi: int = DPI, ydpi: int = 196) -> bytes:
+    """1-bit CCITT G4 TIFF at fax resolution (204×196 dpi "fine", 204×98 "standard")."""
     frames = []
     for page in pages:
-        size = (round(page.width * 204 / dpi), round(page.height * 196 / dpi))
+        size = (round(page.width * 204 / dpi), round(page.height * ydpi / dpi))
         small = page.convert("L").resize(size, Image.Resampling.LANCZOS)
         frames.append(small.point(lambda v: 255 if v > 150 else 0).convert("1", dither=None))
     buffer = io.BytesIO()
@@ -214,7 +216,7 @@ def to_fax_tiff(pages: list[Image.Image], *, dpi: int = DPI) -> bytes:
         buffer,
         format="TIFF",
         compression="group4",
-        dpi=(204, 196),
+        dpi=(204, ydpi),
         save_all=True,
         append_images=frames[1:],
     )
@@ -288,6 +290,8 @@ VARIANTS = (
     "rotated180",
     "skewed",
     "fax",
+    "fax_standard",
+    "noise_heavy",
     "pdf_scan_2pages",
     "pdf_text",
 )
@@ -316,6 +320,13 @@ def make_sample(variant: str, *, seed: int = 0) -> Sample:
         return Sample(variant, to_png(rotate(page, angle)), "image/png", letter)
     if variant == "fax":
         return Sample(variant, to_fax_tiff([page]), "image/tiff", letter)
+    if variant == "fax_standard":
+        return Sample(variant, to_fax_tiff([page], ydpi=98), "image/tiff", letter)
+    if variant == "noise_heavy":
+        # A worn office scanner at 150 dpi: many specks, strong blur, heavy JPEG compression.
+        small = page.resize((page.width // 2, page.height // 2), Image.Resampling.LANCZOS)
+        noisy = add_noise(small, seed=seed, amount=0.04, blur=1.0)
+        return Sample(variant, to_jpeg(noisy, quality=20, dpi=150), "image/jpeg", letter)
     if variant == "pdf_text":
         return Sample(variant, to_text_pdf(letter), "application/pdf", letter)
     raise ValueError(f"unknown variant {variant!r}")
