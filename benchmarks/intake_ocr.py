@@ -38,16 +38,6 @@ if str(REPO) not in sys.path:
 # Documents per variant (seeds); skew alternates sign with the seed.
 FULL_SEEDS = 4
 QUICK_SEEDS = 1
-VARIANTS = (
-    "clean",
-    "noise",
-    "rotated90",
-    "rotated180",
-    "skewed",
-    "fax",
-    "pdf_scan_2pages",
-    "pdf_text",
-)
 REALWORLD = REPO / "tests" / "intake" / "letters" / "realworld" / "c03-29.pdf"
 
 
@@ -101,7 +91,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 
 def _measure(*, quick: bool) -> dict[str, Any]:
-    from tests.intake.letters.generate import make_sample, word_accuracy
+    from tests.intake.letters.generate import VARIANTS, make_sample, word_accuracy
 
     from kundenversteher.intake.ocr import read_document
 

@@ -7,6 +7,8 @@ import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
@@ -16,6 +18,7 @@ from tests.intake.letters.generate import (
     make_sample,
     render_letter,
     rotate,
+    to_image_pdf,
     to_png,
     word_accuracy,
 )
@@ -110,6 +113,32 @@ def test_pdf_with_text_layer_is_taken_as_is_without_ocr() -> None:
     assert result.confidence is None
     assert word_accuracy(sample.reference, result.text) == 1.0
     assert result.pages == 1
+
+
+def test_mixed_pdf_takes_the_text_layer_where_there_is_one_and_ocrs_the_rest() -> None:
+    typed = pdfium.PdfDocument(make_sample("pdf_text", seed=1).content)
+    typed.import_pages(pdfium.PdfDocument(to_image_pdf([render_letter(make_letter(2))])))
+    buffer = io.BytesIO()
+    typed.save(buffer)
+
+    result = read_document(buffer.getvalue(), content_type="application/pdf")
+
+    assert result.pages == 2
+    assert result.has_text_layer is True
+    assert result.confidence is not None  # page 2 was OCR'd
+    first, second = make_letter(1).text, make_letter(2).text
+    assert word_accuracy(f"{first}\n{second}", result.text) >= 0.98
+
+
+def test_sixteen_bit_grayscale_scan_is_scaled_not_clipped_to_white() -> None:
+    page = np.asarray(render_letter(make_letter(0)), dtype=np.uint16) * 257
+    buffer = io.BytesIO()
+    Image.fromarray(page).save(buffer, format="PNG", dpi=(300, 300))
+
+    result = read_document(buffer.getvalue(), content_type="image/png")
+
+    assert "Kundennummer KD-104711" in result.text
+    assert word_accuracy(make_letter(0).text, result.text) >= 0.98
 
 
 def test_real_world_book_scan_made_by_someone_else_is_read() -> None:

@@ -282,6 +282,11 @@ def _normalise(frame: Image.Image, *, default_dpi: int) -> Image.Image:
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, rgba)
+    if image.mode.startswith(("I", "F")):
+        # 16-bit and float scans: Pillow's convert("L") clips at 255 (a white page); scale.
+        values = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") else max(float(values.max()), 1.0)
+        image = Image.fromarray(np.clip(values / top * 255.0, 0, 255).astype(np.uint8))
     image = image.convert("L")
     if abs(xdpi - ydpi) / max(xdpi, ydpi) > 0.02:
         # Fax resolutions are not square (204×196 fine, 204×98 normal): stretch to the higher.
