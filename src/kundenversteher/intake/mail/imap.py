@@ -76,12 +76,12 @@ def connect(mailbox: Mailbox, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> IM
             client.starttls(context)
         client.login(mailbox.imap_username, crypto.decrypt(mailbox.imap_password_encrypted))
     except BaseException:
-        _close(client)
+        close(client)
         raise
     return client
 
 
-def _close(client: IMAPClient) -> None:
+def close(client: IMAPClient) -> None:
     try:
         client.logout()
     except TRANSIENT_ERRORS:
@@ -112,7 +112,7 @@ def test_connection(mailbox: Mailbox) -> str:
     except TRANSIENT_ERRORS as exc:
         raise MailboxUnavailableError(str(exc)) from exc
     finally:
-        _close(client)
+        close(client)
 
 
 def poll_mailbox(*, mailbox_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> PollResult:
@@ -129,7 +129,7 @@ def poll_mailbox(*, mailbox_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Po
             for folder in mailbox.folders:
                 _sync_folder(client, mailbox, folder, batch_size=batch_size, result=result)
         finally:
-            _close(client)
+            close(client)
     except (*TRANSIENT_ERRORS, crypto.CredentialError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         logger.warning("mailbox %s: poll interrupted: %s", mailbox_id, error)

@@ -248,3 +248,13 @@ def deliver(*, outbound_id: int) -> str:
         return str(failed.state)
     services.mark_sent(outbound_id=outbound_id)
     return OutboundMail.State.SENT
+
+
+def test_smtp(mailbox: Mailbox) -> str:
+    """Open and close an SMTP session with the mailbox's settings (login included)."""
+    connection = smtp_connection(mailbox, timeout=15)
+    try:
+        connection.open()  # type: ignore[attr-defined]
+    finally:
+        connection.close()  # type: ignore[attr-defined]
+    return f"SMTP {mailbox.smtp_host}:{mailbox.smtp_port} OK"

@@ -132,3 +132,8 @@ def active_mailbox_ids(*, idle_only: bool = False) -> list[int]:
     if idle_only:
         qs = qs.filter(use_idle=True)
     return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def mailbox_for_address(address: str) -> Mailbox | None:
+    """The active mailbox an SMTP recipient address belongs to (case-insensitive)."""
+    return Mailbox.objects.filter(active=True, email_address__iexact=address.strip()).first()

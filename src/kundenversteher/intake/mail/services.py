@@ -147,6 +147,30 @@ def store_fetched(
     return received
 
 
+def receive_smtp(
+    *, mailbox: Mailbox, raw: bytes, mail_from: str, rcpt_tos: list[str], peer: str
+) -> ReceivedMail:
+    """A mail piped in by a mail server over SMTP: stored like a fetched one, nothing to mark."""
+    with transaction.atomic():
+        result = intake_services.receive(
+            channel="email",
+            raw=raw,
+            source=f"smtp:{mailbox.name}",
+            meta={
+                "mailbox_id": mailbox.pk,
+                "mail_from": mail_from[:320],
+                "rcpt_tos": [r[:320] for r in rcpt_tos[:50]],
+                "peer": peer[:100],
+            },
+        )
+        return ReceivedMail.objects.create(
+            mailbox=mailbox,
+            inbound_id=result.inbound_id,
+            duplicate=result.duplicate,
+            marked_at=timezone.now(),
+        )
+
+
 def pending_marks(*, mailbox_id: int, folder: str, uidvalidity: int) -> list[ReceivedMail]:
     """Committed mail not yet flagged or moved on the server (a poll was interrupted)."""
     return list(
