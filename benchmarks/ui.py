@@ -76,10 +76,13 @@ def worker(config: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _time_page(client: Any, paths: list[str], requests: int) -> dict[str, Any]:
+def _time_page(
+    client: Any, paths: list[str], requests: int, budget_s: float = 150.0
+) -> dict[str, Any]:
     """Wall-clock and CPU time per request. CPU time (this process only: Python, templates,
     SQLite) is less distorted by a loaded machine than wall time; PostgreSQL's own work runs in
-    the server process and shows only in wall time."""
+    the server process and shows only in wall time. A page stops early (at least 30 requests)
+    once it has used ``budget_s`` seconds, so one very slow page cannot stall the whole run."""
     from django.db import connection
 
     for path in paths[:WARM_UP]:
@@ -95,7 +98,10 @@ def _time_page(client: Any, paths: list[str], requests: int) -> dict[str, Any]:
         first = client.get(paths[0])
     wall: list[float] = []
     cpu: list[float] = []
+    begun = time.perf_counter()
     for i in range(requests):
+        if i >= 30 and time.perf_counter() - begun > budget_s:
+            break
         path = paths[i % len(paths)]
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
@@ -108,6 +114,7 @@ def _time_page(client: Any, paths: list[str], requests: int) -> dict[str, Any]:
         "bytes": len(first.content),
         "queries": len(executed),
         "requests": len(wall),
+        "stopped_early": len(wall) < requests,
         "p50_ms": round(percentile(wall, 50), 1),
         "p95_ms": round(percentile(wall, 95), 1),
         "max_ms": round(max(wall), 1),
