@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 
 from kundenversteher.cases.models import Channel, Message
@@ -268,3 +270,17 @@ def test_a_scanned_letter_dropped_into_the_folder_becomes_a_case_with_readable_t
     assert "Bestellung 4711" in message.body_text
     assert "Sehr geehrte Damen und Herren," in message.body_text
     assert os.listdir(drop / "done") == ["fax-0001.tif"]
+
+
+def test_the_command_takes_a_dropped_scan_in_one_run(
+    db: None, drop: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    (drop / "brief.png").write_bytes(PNG)
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("kv_scan_dropfolder", folder=drop, stdout=out)
+
+    assert out.getvalue() == f"{drop}: 1 neue Datei(en) übernommen.\n"
+    assert InboundMessage.objects.get().filename == "brief.png"
+    assert _listing(drop) == ["done/brief.png"]
