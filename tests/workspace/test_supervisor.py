@@ -241,13 +241,27 @@ def test_releasing_cases_without_an_agent(people):
     case = case_in(people.service, assignee=people.anna)
 
     response = client_for(people.sabine).post(
-        ASSIGN_URL, {"case": [case.pk], f"version-{case.pk}": case.version, "agent": ""}
+        ASSIGN_URL, {"case": [case.pk], f"version-{case.pk}": case.version, "agent": "release"}
     )
 
     case.refresh_from_db()
     assert case.assignee_id is None
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         f"1 Anliegen freigegeben: {case.number}"
+    ]
+
+
+def test_without_a_chosen_agent_nothing_changes(people):
+    case = case_in(people.service, assignee=people.anna)
+
+    response = client_for(people.sabine).post(
+        ASSIGN_URL, {"case": [case.pk], f"version-{case.pk}": case.version, "agent": ""}
+    )
+
+    case.refresh_from_db()
+    assert case.assignee_id == people.anna.pk
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Bitte auswählen, wem die Anliegen zugewiesen werden."
     ]
 
 

@@ -40,6 +40,7 @@ from kundenversteher.workspace import presence
 SUPERVISOR_ROLES = {Role.ADMIN.value, Role.SUPERVISOR.value}
 ATTENTION_LIMIT = 100  # cases listed for action; the queue table counts them all
 NO_TEAM = "none"  # filter value: cases not routed to any team
+RELEASE = "release"  # agent value: take the assignment away (an explicit choice, never a default)
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         "teams": teams,
         "selected": selected,
         "no_team": NO_TEAM,
+        "release": RELEASE,
         "queues": team_queues(
             user=request.user,
             teams=scope_teams,
@@ -284,7 +286,7 @@ def _back(selected: str) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def reassign(request: HttpRequest) -> HttpResponse:
-    """Assign the selected cases to one agent (or release them: empty agent)."""
+    """Assign the selected cases to one agent (or release them: agent "release")."""
     _require_supervisor(request)
     selected = str(request.POST.get("team", ""))
     selected = selected if selected == NO_TEAM or selected.isdigit() else ""
@@ -293,10 +295,10 @@ def reassign(request: HttpRequest) -> HttpResponse:
     if not case_ids:
         messages.warning(request, _("Bitte mindestens ein Anliegen auswählen."))
         return _back(selected)
-    if raw_agent and not raw_agent.isdigit():
-        messages.error(request, _("Unbekannte Mitarbeiterin bzw. unbekannter Mitarbeiter."))
+    if raw_agent != RELEASE and not raw_agent.isdigit():
+        messages.warning(request, _("Bitte auswählen, wem die Anliegen zugewiesen werden."))
         return _back(selected)
-    agent_id = int(raw_agent) if raw_agent else None
+    agent_id = None if raw_agent == RELEASE else int(raw_agent)
     done: list[str] = []
     failed: list[str] = []
     for case_id in dict.fromkeys(case_ids):

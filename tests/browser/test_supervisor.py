@@ -1,0 +1,83 @@
+"""The supervisor screen in a real browser: presence of an agent with an open inbox, reassignment
+with the keyboard-free happy path, screenshots (desktop and phone)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kundenversteher.cases.models import Case
+from tests.cases.factories import make_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _case(team, *, subject: str, due_in: timedelta | None = None, assignee=None) -> Case:
+    case = make_case(subject=subject, route=False)
+    Case.objects.filter(pk=case.pk).update(
+        team=team,
+        assignee=assignee,
+        first_response_due=timezone.now() + due_in if due_in is not None else None,
+    )
+    case.refresh_from_db()
+    return case
+
+
+def test_a_supervisor_sees_who_is_online_and_reassigns_an_overdue_case(
+    browser, page, live_url, personas, login_as, screenshot
+):
+    overdue = _case(
+        personas.service, subject="Heizung kalt seit Montag", due_in=timedelta(hours=-2)
+    )
+    _case(personas.service, subject="Ersatzteil Umwälzpumpe", due_in=timedelta(minutes=20))
+    _case(personas.service, subject="Wartungstermin verschieben", assignee=personas.anna)
+    # Anna works in another browser: her open page keeps a websocket (presence).
+    anna_context = browser.new_context(locale="de-DE")
+    anna = anna_context.new_page()
+    try:
+        login_as(anna, "anna")
+        anna.goto(f"{live_url}/team/")  # agents get 403 here …
+        assert anna.locator("h1").count() == 0 or "Team-Übersicht" not in anna.content()
+        anna.goto(f"{live_url}/inbox/")  # … and their inbox holds the socket
+        if anna.locator("script[src$='/static/workspace/js/live.js']").count() == 0:
+            anna.add_script_tag(url=f"{live_url}/static/workspace/js/live.js")
+        anna.wait_for_function("document.documentElement.dataset.kvLive === 'connected'")
+
+        login_as(page, "sabine")
+        page.goto(f"{live_url}/team/")
+
+        expect(page.locator("h1")).to_have_text("Team-Übersicht")
+        anna_row = page.locator(f"tr[data-kv-agent='{personas.anna.pk}']")
+        expect(anna_row).to_contain_text("online")
+        expect(page.locator(f"tr[data-kv-agent='{personas.sabine.pk}']")).to_contain_text("online")
+        service = page.locator(f"tr[data-kv-queue='{personas.service.pk}']")
+        expect(service).to_contain_text("Service")
+        screenshot(page, "supervisor")
+
+        page.get_by_label(f"{overdue.number} auswählen").check()
+        page.get_by_label("Zuweisen an").select_option(label="Anna")
+        page.get_by_role("button", name="Zuweisen", exact=True).click()
+
+        expect(page.locator(".messages")).to_contain_text(
+            f"1 Anliegen zugewiesen: {overdue.number}"
+        )
+        overdue.refresh_from_db()
+        assert overdue.assignee_id == personas.anna.pk
+    finally:
+        anna_context.close()
+
+
+def test_the_team_page_works_on_a_phone(phone_page, live_url, personas, login_as, screenshot):
+    _case(personas.service, subject="Heizung kalt seit Montag", due_in=timedelta(hours=-2))
+
+    login_as(phone_page, "sabine")
+    phone_page.goto(f"{live_url}/team/")
+
+    expect(phone_page.locator("h1")).to_have_text("Team-Übersicht")
+    # Nothing wider than the screen but the scrollable tables' own boxes.
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    screenshot(phone_page, "supervisor-phone")
