@@ -39,7 +39,8 @@ class Expect:
 
 EXPECTED: dict[str, Expect] = {
     "binary_garbage.eml": Expect(
-        problems=("Keine Kopfzeilen erkannt – der Inhalt wurde als Rohtext übernommen.",),
+        text="",
+        problems=("Keine E-Mail: unlesbare Binärdaten (4,0 KB) – nicht übernommen.",),
         attachments=(),
     ),
     "bounce_dsn.eml": Expect(

@@ -1010,6 +1010,19 @@ def _cut_oversized(raw: bytes, *, limit: int, marker: str) -> bytes:
     return _BASE64_RUN.sub(replace_run, raw)
 
 
+_HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)
+_CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 13} | {127})
+
+
+def _is_binary_noise(raw: bytes) -> bool:
+    """No header line at the top and many control bytes: not a mail, and no text to show."""
+    head = raw[:4096]
+    if _HEADER_LINE.match(head.lstrip()):
+        return False
+    controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    return controls > len(head) * 0.05
+
+
 def parse_message(
     raw: bytes,
     *,
@@ -1021,6 +1034,13 @@ def parse_message(
     """Parse one raw e-mail. Never raises on bad input; see ``ParsedMail.problems``."""
     if not raw.strip():
         return ParsedMail(problems=(_("Leere Nachricht: keine Daten empfangen."),))
+    if _is_binary_noise(raw):
+        return ParsedMail(
+            problems=(
+                _("Keine E-Mail: unlesbare Binärdaten (%(size)s) – nicht übernommen.")
+                % {"size": _human_size(len(raw))},
+            )
+        )
     early: list[str] = []
     marker = ""
     if len(raw) > max_attachment_bytes:
