@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.html import escape
+from PIL import Image
 
 from kundenversteher.cases import services
 from kundenversteher.cases.models import Case, Message, UnderstandingCorrection
@@ -595,7 +597,55 @@ def test_original_scan_is_served_inline_sandboxed_and_previewed(people):
     assert response["Content-Security-Policy"].startswith("sandbox;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PNG
-    assert f'<img class="kv-msg__scan" src="/cases/{case.number}/original/{message.pk}/"' in page
+    preview = client.get(url(case, f"original/{message.pk}/preview/"))
+    assert preview["Content-Type"] == "image/png"
+    assert preview.content == PNG
+    assert (
+        f'<img class="kv-msg__scan" src="/cases/{case.number}/original/{message.pk}/preview/"'
+        in page
+    )
+
+
+def _letter_case(people: Personas, raw: bytes, content_type: str, filename: str) -> Case:
+    result = receive(
+        channel="letter", raw=raw, source="dropfolder", content_type=content_type, filename=filename
+    )
+    case = services.open_case(
+        subject="Brief",
+        channel="letter",
+        body_text="Erkannter Brieftext",
+        raw_ref=f"intake:{result.inbound_id}",
+        route=False,
+    )
+    Case.objects.filter(pk=case.pk).update(team=people.service)
+    return case
+
+
+def test_pdf_letter_is_previewed_as_png_of_page_one_and_served_sandboxed(people):
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(buffer, format="PDF")
+    case = _letter_case(people, buffer.getvalue(), "application/pdf", "brief.pdf")
+    message = case.messages.get()
+    client = Client()
+    client.force_login(people.anna)
+
+    preview = client.get(url(case, f"original/{message.pk}/preview/"))
+    original = client.get(url(case, f"original/{message.pk}/"))
+
+    assert preview["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(preview.content)).size == (417, 278)  # 100 dpi of 300x200 pt
+    assert original["Content-Type"] == "application/pdf"
+    assert original["Content-Disposition"] == 'inline; filename="brief.pdf"'
+    assert original["Content-Security-Policy"].startswith("sandbox;")
+
+
+def test_unreadable_pdf_has_no_preview(people):
+    case = _letter_case(people, b"%PDF-1.4 kaputt", "application/pdf", "kaputt.pdf")
+
+    client = Client()
+    client.force_login(people.anna)
+
+    assert client.get(url(case, f"original/{case.messages.get().pk}/preview/")).status_code == 404
 
 
 def test_raw_mail_original_is_a_text_download(people):

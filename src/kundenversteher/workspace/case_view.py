@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,6 +54,7 @@ from kundenversteher.cases.sla import running_clocks
 from kundenversteher.cases.states import TRANSITIONS, Status
 from kundenversteher.cases.types import AttachmentUpload
 from kundenversteher.customers.errors import CustomerNotFoundError
+from kundenversteher.customers.models import Tier
 from kundenversteher.customers.queries import get_customer_context
 from kundenversteher.customers.types import CustomerContext
 from kundenversteher.intake.queries import get_original
@@ -89,6 +91,9 @@ HTML_VIEW_CSP = (
     '<meta http-equiv="Content-Security-Policy" '
     "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
 )
+TIER_LABELS = dict(Tier.choices)
+PREVIEW_DPI = 100
+PREVIEW_MAX_PIXELS = 1600
 EARLIER_CASES_SHOWN = 10
 ORDERS_SHOWN = 5
 
@@ -179,7 +184,7 @@ def _timeline(case: Case) -> list[TimelineEntry]:
             original = get_original(raw_ref=message.raw_ref)
             has_original = original is not None
             if original is not None:
-                original_is_image = original.content_type in PREVIEW_IMAGE_TYPES
+                original_is_image = _base_type(original.content_type) in ORIGINAL_INLINE_TYPES
                 ocr_confidence = original.ocr_confidence
         identity = message.identity if isinstance(message.identity, dict) else {}
         entries.append(
@@ -282,6 +287,7 @@ def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) ->
         "sentiment_choices": choices(SENTIMENT_LABELS),
         "urgency_choices": choices(URGENCY_LABELS),
         "customer": customer,
+        "tier_label": label(TIER_LABELS, customer.tier) if customer else "",
         "orders": customer.orders[:ORDERS_SHOWN] if customer else (),
         "more_orders": max(0, len(customer.orders) - ORDERS_SHOWN) if customer else 0,
         "earlier_cases": [(c, label(STATUS_LABELS, c.status)) for c in earlier],
@@ -401,7 +407,7 @@ def original(request: HttpRequest, number: str, message_id: int) -> HttpResponse
     found = get_original(raw_ref=message.raw_ref)
     if found is None:
         raise Http404
-    content_type = (found.content_type or "").split(";")[0].strip().lower()
+    content_type = _base_type(found.content_type)
     filename = found.filename or f"original-{message.pk}"
     if content_type in ORIGINAL_INLINE_TYPES:
         response: HttpResponseBase = FileResponse(
@@ -428,6 +434,57 @@ def original(request: HttpRequest, number: str, message_id: int) -> HttpResponse
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = ORIGINAL_CSP
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _base_type(content_type: str) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _first_page_png(pdf: bytes) -> bytes | None:
+    """Page 1 of a scanned letter as PNG (about 100 dpi), or None if the PDF cannot be read.
+
+    The browser gets a plain image: its PDF viewer never runs on customer-supplied files.
+    """
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        if len(document) == 0:
+            return None
+        image = document[0].render(scale=PREVIEW_DPI / 72).to_pil()
+        image.thumbnail((PREVIEW_MAX_PIXELS, PREVIEW_MAX_PIXELS))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+    finally:
+        document.close()
+
+
+@login_required
+@require_GET
+def original_preview(request: HttpRequest, number: str, message_id: int) -> HttpResponse:
+    """A preview image of a letter's original (page 1 of a PDF, or the scan image itself)."""
+    case = _staff_case(request, number)
+    message = Message.objects.filter(pk=message_id, case=case).first()
+    found = get_original(raw_ref=message.raw_ref) if message and message.raw_ref else None
+    if found is None:
+        raise Http404
+    content_type = _base_type(found.content_type)
+    if content_type in PREVIEW_IMAGE_TYPES:
+        body, preview_type = found.content, content_type
+    elif content_type == "application/pdf":
+        png = _first_page_png(found.content)
+        if png is None:
+            raise Http404
+        body, preview_type = png, "image/png"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=preview_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = ORIGINAL_CSP
+    response["Cache-Control"] = "private, max-age=300"
     return response
 
 
@@ -652,4 +709,9 @@ urlpatterns = [
         name="case-attachment",
     ),
     path("cases/<str:number>/original/<int:message_id>/", original, name="case-original"),
+    path(
+        "cases/<str:number>/original/<int:message_id>/preview/",
+        original_preview,
+        name="case-original-preview",
+    ),
 ]
