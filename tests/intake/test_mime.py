@@ -506,3 +506,11 @@ def test_an_oversized_base64_text_body_is_reported_not_decoded():
         "Textteil von 1,4 MB – zu groß, nicht übernommen.",
         "Die Nachricht enthält keinen Text und keine Anhänge.",
     )
+
+
+def test_an_html_part_without_charset_parameter_uses_its_meta_charset():
+    html = '<html><head><meta charset="iso-8859-1"></head><body><p>Grüße aus Köln</p></body></html>'
+    raw = crlf(f"{HEAD}Subject: h\nContent-Type: text/html\n\n{html}\n").encode("latin-1")
+    mail = parse(raw)
+    assert mail.text == "Grüße aus Köln"
+    assert mail.charset_guessed is False
