@@ -23,7 +23,7 @@ from django.db import DatabaseError, close_old_connections
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError
 
-from kundenversteher.intake.mail import crypto, imap
+from kundenversteher.intake.mail import imap
 from kundenversteher.intake.mail.models import Mailbox
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 REISSUE_SECONDS = 25 * 60
 CHECK_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 300.0
+_WATCH_ERRORS: tuple[type[BaseException], ...] = (
+    *imap.CONNECT_ERRORS,
+    imap.MailboxUnavailableError,
+    DatabaseError,  # a busy database must not end the watcher for good
+)
 
 
 def _poll(mailbox_id: int) -> None:
@@ -53,7 +58,7 @@ def _closed_by_server(client: IMAPClient) -> bool:
     saved = sock.gettimeout()
     sock.setblocking(False)
     try:
-        return sock.recv(1, socket.MSG_PEEK) == b""
+        return bool(sock.recv(1, socket.MSG_PEEK) == b"")
     except BlockingIOError:
         return False
     except OSError:
@@ -80,12 +85,7 @@ def watch_mailbox(
                 return
             _idle_until_stopped(mailbox, stop, check_seconds, reissue_seconds, poll)
             backoff = 1.0
-        except (
-            *imap.TRANSIENT_ERRORS,
-            imap.MailboxUnavailableError,
-            crypto.CredentialError,
-            DatabaseError,  # a busy database must not end the watcher for good
-        ) as exc:
+        except _WATCH_ERRORS as exc:
             logger.warning(
                 "mailbox %s: IDLE connection lost (%s), retry in %.0fs", mailbox_id, exc, backoff
             )

@@ -45,6 +45,10 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# ... and a stored password no configured key can decrypt: visible on the mailbox, retried.
+CONNECT_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, crypto.CredentialError)
+
+
 class MailboxUnavailableError(Exception):
     """The IMAP server could not be reached or broke off; retry later."""
 
@@ -99,7 +103,7 @@ def test_connection(mailbox: Mailbox) -> str:
     """
     try:
         client = connect(mailbox, timeout=15)
-    except (*TRANSIENT_ERRORS, crypto.CredentialError) as exc:
+    except CONNECT_ERRORS as exc:
         raise MailboxUnavailableError(str(exc)) from exc
     try:
         parts = []
@@ -130,7 +134,7 @@ def poll_mailbox(*, mailbox_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Po
                 _sync_folder(client, mailbox, folder, batch_size=batch_size, result=result)
         finally:
             close(client)
-    except (*TRANSIENT_ERRORS, crypto.CredentialError) as exc:
+    except CONNECT_ERRORS as exc:
         error = f"{type(exc).__name__}: {exc}"
         logger.warning("mailbox %s: poll interrupted: %s", mailbox_id, error)
         raise MailboxUnavailableError(error) from exc

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
 
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from kundenversteher.cases.models import Case, Message
@@ -191,8 +192,8 @@ def queue_acknowledgement(*, inbound_id: int, case_id: int, language: str) -> Qu
     return Queued(mail.pk, "" if created else "already queued")
 
 
-def smtp_connection(mailbox: Mailbox, *, timeout: int = SMTP_TIMEOUT_SECONDS) -> object:
-    return get_connection(
+def smtp_connection(mailbox: Mailbox, *, timeout: int = SMTP_TIMEOUT_SECONDS) -> BaseEmailBackend:
+    connection: BaseEmailBackend = get_connection(
         backend=SMTP_BACKEND,
         host=mailbox.smtp_host,
         port=mailbox.smtp_port,
@@ -203,15 +204,16 @@ def smtp_connection(mailbox: Mailbox, *, timeout: int = SMTP_TIMEOUT_SECONDS) ->
         timeout=timeout,
         fail_silently=False,
     )
+    return connection
 
 
-# Worth another try later: server down, refused, timed out, temporary 4xx.
-_TRANSIENT_SMTP: tuple[type[BaseException], ...] = (
+# Every SMTP failure goes back to the queue with backoff: server down, refused, timed out, 4xx
+# and 5xx alike (a 5xx may be a misconfiguration the admin fixes); MAX_ATTEMPTS bounds it.
+_SEND_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     socket.timeout,
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
+    smtplib.SMTPException,
+    crypto.CredentialError,
 )
 
 
@@ -234,10 +236,10 @@ def deliver(*, outbound_id: int) -> str:
             from_email=mail.from_address,
             to=[mail.to_address],
             headers={"Message-ID": mail.message_id, **mail.headers},
-            connection=connection,  # type: ignore[arg-type]
+            connection=connection,
         )
         email.send(fail_silently=False)
-    except (*_TRANSIENT_SMTP, smtplib.SMTPException, crypto.CredentialError) as exc:
+    except _SEND_ERRORS as exc:
         failed = services.mark_attempt_failed(
             outbound_id=outbound_id,
             error=f"{type(exc).__name__}: {exc}",
@@ -254,7 +256,7 @@ def test_smtp(mailbox: Mailbox) -> str:
     """Open and close an SMTP session with the mailbox's settings (login included)."""
     connection = smtp_connection(mailbox, timeout=15)
     try:
-        connection.open()  # type: ignore[attr-defined]
+        connection.open()
     finally:
-        connection.close()  # type: ignore[attr-defined]
+        connection.close()
     return f"SMTP {mailbox.smtp_host}:{mailbox.smtp_port} OK"
