@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from kundenversteher.cases.models import Case, Channel, Message, Priority
 from kundenversteher.events.models import Event
 from kundenversteher.intake import pipeline
 from kundenversteher.intake.models import InboundMessage, InboundState
 from kundenversteher.intake.services import remember_message_id
-from kundenversteher.intake.tasks import process_inbound
+from kundenversteher.intake.tasks import process_inbound, requeue_stale_inbound_task
 from tests.customers.factories import make_customer, make_order
 from tests.intake.factories import make_config, make_mail, receive_mail, run
 
@@ -306,3 +308,26 @@ def test_a_refused_attachment_is_noted_and_the_message_still_filed(db):
     message = Message.objects.get(pk=outcome.message_id)
     assert [a.original_filename for a in message.attachments.all()] == ["rechnung.pdf"]
     assert "„tool.exe“ nicht übernommen" in message.body_text
+
+
+def test_the_sweeper_releases_only_rows_whose_worker_was_lost(db, settings):
+    settings.KV_INTAKE_STALE_MINUTES = 15
+    lost = receive_mail(make_mail()).inbound_id
+    busy = receive_mail(make_mail()).inbound_id
+    pipeline._claim(lost)
+    pipeline._claim(busy)
+    InboundMessage.objects.filter(pk=lost).update(
+        claimed_at=timezone.now() - timedelta(minutes=16),
+        received_at=timezone.now() - timedelta(minutes=17),
+    )
+
+    released = requeue_stale_inbound_task.call()
+
+    assert released == 1
+    assert InboundMessage.objects.get(pk=lost).state == InboundState.RECEIVED
+    assert InboundMessage.objects.get(pk=busy).state == InboundState.PROCESSING
+    assert list(
+        DBTaskResult.objects.filter(task_path=process_inbound.module_path).values_list(
+            "args_kwargs__args", flat=True
+        )
+    ) == [[lost]]

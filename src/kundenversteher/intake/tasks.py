@@ -27,7 +27,8 @@ def pipeline_config() -> pipeline.PipelineConfig:
     )
 
 
-@durable_task(max_attempts=_TASK_MAX_ATTEMPTS, base_delay_seconds=10.0)
+# 30 s, 1, 2, 4 min …: a database or OCR hiccup of a few minutes does not make a dead letter.
+@durable_task(max_attempts=_TASK_MAX_ATTEMPTS, base_delay_seconds=30.0)
 def process_inbound(inbound_id: int) -> dict[str, Any]:
     """Run the pipeline for one stored inbound message (idempotent; see ``pipeline``)."""
     outcome = pipeline.process(inbound_id, config=pipeline_config())
