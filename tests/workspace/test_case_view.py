@@ -666,3 +666,43 @@ def test_raw_mail_original_is_a_text_download(people):
 
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_closed_case_offers_no_editor_and_merged_case_links_its_target(people):
+    source = make_inbound_case(team=people.service, subject="Doppelt")
+    target = make_inbound_case(team=people.service, subject="Bleibt")
+    services.merge_cases(source_id=source.pk, target_id=target.pk, by=people.anna)
+    client = Client()
+    client.force_login(people.anna)
+
+    source_html = client.get(url(source)).content.decode()
+    target_html = client.get(url(target)).content.decode()
+
+    assert "Dieses Anliegen ist geschlossen und archiviert." in source_html
+    assert 'id="kv-reply"' not in source_html
+    assert f'zusammengeführt in <a href="/cases/{target.number}/">{target.number}</a> (Bleibt)' in (
+        source_html
+    )
+    assert (
+        f'Duplikat <a href="/cases/{source.number}/">{source.number}</a> (Doppelt)' in target_html
+    )
+
+
+def test_links_to_cases_the_agent_may_not_see_are_left_out(people):
+    secret = make_inbound_case(team=people.buchhaltung, subject="Vertraulich")
+    case = services.split_case(
+        case_id=secret.pk,
+        message_ids=[
+            services.add_message(case_id=secret.pk, direction="inbound", body_text="Teil 2").pk
+        ],
+        subject="Abgetrennt",
+        by=None,
+    )
+    Case.objects.filter(pk=case.pk).update(team=people.service)
+    client = Client()
+    client.force_login(people.anna)
+
+    html = client.get(url(case)).content.decode()
+
+    assert secret.number not in html
+    assert "Verknüpft:" not in html

@@ -44,6 +44,7 @@ from kundenversteher.cases.models import (
     AgentProfile,
     Attachment,
     Case,
+    CaseLink,
     Macro,
     Message,
     Priority,
@@ -249,6 +250,42 @@ def _assignable_agents(case: Case) -> list[Any]:
     return [p.user for p in profiles.order_by("user__username")]
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedCase:
+    number: str
+    subject: str
+    kind_label: str
+
+
+def _linked_cases(request: HttpRequest, case: Case) -> list[LinkedCase]:
+    """Cases linked to this one (duplicates, follow-ups, splits) that the user may see."""
+    kinds = dict(CaseLink.Kind.choices)
+    pairs = [(link.to_case, link.kind) for link in case.links_from.all()]
+    pairs += [(link.from_case, link.kind) for link in case.links_to.all()]
+    if case.merged_into is not None:
+        pairs.append((case.merged_into, "merged_into"))
+    visible = (
+        set(
+            Case.objects.visible_to(request.user)
+            .filter(pk__in=[other.pk for other, _kind in pairs])
+            .values_list("pk", flat=True)
+        )
+        if pairs
+        else set()
+    )
+    return [
+        LinkedCase(
+            number=other.number,
+            subject=other.subject,
+            kind_label=str(
+                _("zusammengeführt in") if kind == "merged_into" else kinds.get(kind, kind)
+            ),
+        )
+        for other, kind in pairs
+        if other.pk in visible
+    ]
+
+
 def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) -> dict[str, Any]:
     user = request.user
     role = role_of(user)
@@ -264,6 +301,7 @@ def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) ->
         if case.customer_id is not None
         else []
     )
+    staff = _assignable_agents(case)
     decisions = list_routing_decisions(user=user, case_id=case.pk)
     macros = macros_for_case(case)
     allowed = sorted(TRANSITIONS[Status(case.status)], key=list(Status).index)
@@ -309,9 +347,10 @@ def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) ->
         "can_resolve": Status.RESOLVED in allowed,
         "priority_choices": Priority.choices,
         "is_supervisor": role in {Role.ADMIN, Role.SUPERVISOR},
-        "assignable": _assignable_agents(case) if role in {Role.ADMIN, Role.SUPERVISOR} else [],
+        "assignable": staff if role in {Role.ADMIN, Role.SUPERVISOR} else [],
         "assigned_to_me": case.assignee_id == user.pk,
-        "mentionable": [u.get_username() for u in _assignable_agents(case)][:20],
+        "mentionable": [u.get_username() for u in staff][:20],
+        "linked_cases": _linked_cases(request, case),
         "closed": case.status == Status.CLOSED,
         "max_attachment_mb": settings.KV_MAX_ATTACHMENT_BYTES // (1024 * 1024),
     }
