@@ -1,7 +1,8 @@
 """Websocket consumers: who may connect, which hints reach whom, presence on connect/disconnect.
 
-Sync test functions drive the async code with ``async_to_sync``: the consumers' database calls then
-run in the test's thread and see the test's (uncommitted) data.
+Sync test functions drive the async code with ``async_to_sync``; the database is
+``transactional_db``: Channels' ``database_sync_to_async`` closes a connection that is inside a
+transaction (the ``db`` fixture's), which PostgreSQL then reports as "connection is closed".
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _fresh_layer_and_fast_tail(settings: Any) -> None:
 
 
 @pytest.fixture
-def people(db: None) -> Personas:
+def people(transactional_db: None) -> Personas:
     people = make_personas()
     # Invoice questions go to the restricted Buchhaltung team (ben only).
     make_rule("Rechnungen", team=people.buchhaltung, intents=["invoice_copy"])
