@@ -163,3 +163,16 @@ def test_the_original_can_be_downloaded_and_the_download_is_audited(db, client):
     assert response.content == raw
     assert response["Content-Disposition"] == f'attachment; filename="eingang-{inbound_id}.eml"'
     assert AuditEntry.objects.filter(action="export", object_id=str(inbound_id)).count() == 1
+
+
+def test_a_mail_with_nothing_to_file_is_a_dead_letter_at_once(db):
+    inbound_id = receive_mail(make_mail(text="   ")).inbound_id
+
+    with pytest.raises(PermanentTaskError):
+        process_inbound.call(inbound_id)
+
+    inbound = InboundMessage.objects.get(pk=inbound_id)
+    assert (inbound.state, inbound.attempts) == (InboundState.FAILED, 1)
+    assert inbound.last_error == ("NothingToFile: Die Nachricht enthält weder Text noch Anhänge.")
+    assert not Message.objects.exists()
+    assert Event.objects.get(kind="intake.failed").payload["inbound_id"] == inbound_id

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenversteher.cases.attachments import check_attachment
-from kundenversteher.cases.errors import AttachmentRejected, CaseError
+from kundenversteher.cases.errors import AttachmentRejected, CaseError, ConcurrentUpdate
 from kundenversteher.cases.models import Channel, Message, Priority
 from kundenversteher.cases.queries import get_case_ref
 from kundenversteher.cases.services import file_inbound
@@ -559,7 +559,10 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
                     understanding=stored,
                     identity=identity,
                 )
+            except ConcurrentUpdate:
+                raise  # another writer held the case: a retry will succeed
             except CaseError as exc:
+                # Refused for a reason a retry cannot change (empty, attachments refused).
                 raise NothingToFile(str(exc)) from exc
             new_case = (
                 not Message.objects.filter(case_id=message.case_id).exclude(pk=message.pk).exists()
