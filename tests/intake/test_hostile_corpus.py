@@ -119,6 +119,10 @@ EXPECTED: dict[str, Expect] = {
         text="Hallo zusammen.",
         problems=("Sehr viele Empfänger (20000) – nur die ersten 500 übernommen.",),
     ),
+    "generated_reply_header_flood.eml": Expect(
+        problems=("Sehr langer Text – als Kundentext nur die ersten 100000 Zeichen übernommen.",),
+        seconds=3.0,
+    ),
     "generated_1000_parts.eml": Expect(
         text="Erster Teil.",
         problems=("Mehr als 200 Teile in der Nachricht – der Rest wurde nicht übernommen.",),

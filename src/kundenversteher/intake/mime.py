@@ -55,6 +55,7 @@ from kundenversteher.intelligence.cleanup import (
 
 MAX_TEXT_CHARS = 1_000_000  # one text part; the rest stays in the raw message
 MAX_HEADER_CHARS = 1_000_000  # one header (10 000 recipients ≈ 300 KB)
+MAX_OWN_TEXT_CHARS = 100_000  # searched for quotes and signature (1 MB of "Am Am …": 5 s)
 _CASE_NUMBER = re.compile(r"\bKV-(\d{4})-(\d{6})\b", re.IGNORECASE)
 
 
@@ -890,7 +891,14 @@ def _assemble(
     html_raw = "\n".join(c.html)
     html_as_text = html_to_text(html_raw) if html_raw.strip() else ""
     source = (plain or html_as_text).replace("\r\n", "\n").replace("\r", "\n")
-    own = strip_quoted_reply(source)
+    # The reply-header patterns cost up to 250 steps per position; a customer's own words
+    # are never this long, and the whole text stays in full_text.
+    own = strip_quoted_reply(source[:MAX_OWN_TEXT_CHARS])
+    if len(source) > MAX_OWN_TEXT_CHARS:
+        c.problem(
+            _("Sehr langer Text – als Kundentext nur die ersten %(max)d Zeichen übernommen.")
+            % {"max": MAX_OWN_TEXT_CHARS}
+        )
     # Inline forwarding markers the shared cleanup does not know (Apple Mail's "Begin forwarded
     # message:"): the customer's words end there as well.
     marker = _FORWARD_MARKER.search(own)

@@ -130,7 +130,16 @@ def many_parts_mail(count: int = 1_000) -> bytes:
     )
 
 
+def reply_header_flood_mail() -> bytes:
+    """900 KB of "Am Am Am": each position starts a German reply-header match attempt."""
+    return (
+        "From: kunde@example.de\r\nSubject: Flut\r\nMessage-ID: <flood@example.de>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + "Am Am Am Am\r\n" * 70_000
+    ).encode()
+
+
 GENERATED: dict[str, Callable[[], bytes]] = {
+    "generated_reply_header_flood.eml": reply_header_flood_mail,
     "generated_big_attachment.eml": big_attachment_mail,
     "generated_zip_bomb.eml": zip_bomb_mail,
     "generated_flat_zip_bomb.eml": flat_zip_bomb_mail,
