@@ -6,6 +6,7 @@ import io
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -212,12 +213,13 @@ def test_page_over_the_pixel_limit_is_skipped_with_its_size() -> None:
     )
 
 
-def test_pages_beyond_the_limit_are_skipped_and_noted() -> None:
+def test_pages_beyond_the_configured_limit_are_skipped_and_noted(settings: Any) -> None:
+    settings.KV_OCR_MAX_PAGES = 2
     frames = [Image.new("L", (300, 300), 255) for _ in range(3)]
     buffer = io.BytesIO()
     frames[0].save(buffer, format="TIFF", save_all=True, append_images=frames[1:])
 
-    result = read_document(buffer.getvalue(), content_type="image/tiff", max_pages=2)
+    result = read_document(buffer.getvalue(), content_type="image/tiff")
 
     assert result.pages == 2
     assert result.problems[0] == "Das Dokument hat 3 Seiten; gelesen wurden nur die ersten 2."

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFilter, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -124,16 +125,29 @@ def read_document(
     content_type: str,
     languages: str = "deu+eng",
     dpi: int = 300,
-    max_pages: int = DEFAULT_MAX_PAGES,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    page_timeout_seconds: float = DEFAULT_PAGE_TIMEOUT_SECONDS,
+    max_pages: int | None = None,
+    max_pixels: int | None = None,
+    page_timeout_seconds: float | None = None,
 ) -> OcrResult:
     """Read the text of a PDF or a scanned image (TIFF incl. multi-page and G4 fax, PNG, JPEG).
 
     PDF pages with a real text layer are taken as they are; other pages are rendered at ``dpi``
     and OCR'd. Every OCR'd page is turned upright (Tesseract OSD) and deskewed (±10°) first.
     Pages beyond ``max_pages`` are skipped with a problem note. Takes seconds per page.
+    Limits left as ``None`` come from settings ``KV_OCR_MAX_PAGES``, ``KV_OCR_MAX_PIXELS`` and
+    ``KV_OCR_PAGE_TIMEOUT_SECONDS`` (defaults 50, 60 million, 120 s).
     """
+    max_pages = (
+        max_pages if max_pages is not None else _setting("KV_OCR_MAX_PAGES", DEFAULT_MAX_PAGES)
+    )
+    max_pixels = (
+        max_pixels if max_pixels is not None else _setting("KV_OCR_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    )
+    timeout = (
+        page_timeout_seconds
+        if page_timeout_seconds is not None
+        else float(_setting("KV_OCR_PAGE_TIMEOUT_SECONDS", DEFAULT_PAGE_TIMEOUT_SECONDS))
+    )
     # One Tesseract = one core: the task worker runs documents side by side, and OpenMP threads
     # inside each Tesseract only contend for the same cores (OCRmyPDF does the same).
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -142,7 +156,7 @@ def read_document(
     if not content:
         acc.problems.append(_("Die Datei ist leer."))
         return acc.result()
-    options = _OcrOptions(languages=languages, dpi=dpi, timeout=page_timeout_seconds)
+    options = _OcrOptions(languages=languages, dpi=dpi, timeout=timeout)
     if kind in PDF_TYPES:
         _read_pdf(content, acc, options=options, max_pages=max_pages, max_pixels=max_pixels)
     elif kind in IMAGE_TYPES:
@@ -152,6 +166,11 @@ def read_document(
             _("Dateityp %(type)s wird nicht per Texterkennung gelesen.") % {"type": kind or "?"}
         )
     return acc.result()
+
+
+def _setting(name: str, default: float) -> Any:
+    # An adapter may read settings; without configured Django (scripts) the defaults hold.
+    return getattr(settings, name, default) if settings.configured else default
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,38 +197,56 @@ def _read_pdf(
         return
     try:
         total = len(pdf)
+        if total == 0:
+            acc.problems.append(_("Das PDF enthält keine Seiten."))
         if total > max_pages:
             acc.problems.append(_too_many_pages(total, max_pages))
         for index in range(min(total, max_pages)):
-            page = pdf[index]
             try:
-                layer_text = _pdf_page_text(page)
-                if _has_real_text(layer_text):
-                    acc.texts.append(layer_text)
-                    acc.rotations.append(0)
-                    acc.deskews.append(0.0)
-                    acc.text_layer_pages += 1
-                    continue
-                width_pt, height_pt = page.get_size()
-                scale = options.dpi / 72.0
-                pixels = width_pt * scale * height_pt * scale
-                if pixels > max_pixels:
-                    # A poster-sized page: render smaller instead of refusing the whole letter.
-                    scale *= (max_pixels / pixels) ** 0.5
-                    acc.problems.append(
-                        _("Seite %(page)d ist übergroß und wurde verkleinert gelesen.")
-                        % {"page": index + 1}
-                    )
-                bitmap = page.render(scale=scale, grayscale=True)
-                image = bitmap.to_pil()
-                bitmap.close()
-                rendered_dpi = round(72.0 * scale)
-                image.info["dpi"] = (rendered_dpi, rendered_dpi)
-                _ocr_page(image, acc, page_number=index + 1, options=options)
-            finally:
-                page.close()
+                _read_pdf_page(pdf, index, acc, options=options, max_pixels=max_pixels)
+            except pdfium.PdfiumError as exc:
+                # One broken page must not cost the letter's other pages.
+                logger.info("PDF page %d not readable: %s", index + 1, exc)
+                acc.problems.append(
+                    _("Seite %(page)d des PDFs ist beschädigt und wurde nicht gelesen.")
+                    % {"page": index + 1}
+                )
+                _skip_page(acc)
     finally:
         pdf.close()
+
+
+def _read_pdf_page(
+    pdf: pdfium.PdfDocument, index: int, acc: _Pages, *, options: _OcrOptions, max_pixels: int
+) -> None:
+    page = pdf[index]
+    try:
+        layer_text = _pdf_page_text(page)
+        if _has_real_text(layer_text):
+            acc.texts.append(layer_text)
+            acc.rotations.append(0)
+            acc.deskews.append(0.0)
+            acc.text_layer_pages += 1
+            return
+        width_pt, height_pt = page.get_size()
+        scale = options.dpi / 72.0
+        pixels = width_pt * scale * height_pt * scale
+        if pixels > max_pixels:
+            # A poster-sized page: render smaller instead of refusing the whole letter.
+            scale *= (max_pixels / pixels) ** 0.5
+            acc.problems.append(
+                _("Seite %(page)d ist übergroß und wurde verkleinert gelesen.")
+                % {"page": index + 1}
+            )
+        bitmap = page.render(scale=scale, grayscale=True)
+        # to_pil() shares the bitmap's memory for grayscale: copy before the bitmap is freed.
+        image = bitmap.to_pil().copy()
+        bitmap.close()
+        rendered_dpi = round(72.0 * scale)
+        image.info["dpi"] = (rendered_dpi, rendered_dpi)
+        _ocr_page(image, acc, page_number=index + 1, options=options)
+    finally:
+        page.close()
 
 
 def _pdf_page_text(page: pdfium.PdfPage) -> str:
