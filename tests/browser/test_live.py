@@ -18,10 +18,7 @@ LIVE_JS = "/static/workspace/js/live.js"
 def open_live_inbox(page, live_url: str, login_as, username: str) -> None:
     login_as(page, username)
     page.goto(f"{live_url}/inbox/?view=teams")
-    # The staff layout is to load live.js; until it does, the test loads it the same way (a static
-    # file, so the Content-Security-Policy is the same as in production).
-    if page.locator(f"script[src$='{LIVE_JS}']").count() == 0:
-        page.add_script_tag(url=f"{live_url}{LIVE_JS}")
+    assert page.locator(f"script[src$='{LIVE_JS}']").count() == 1
     page.wait_for_function("document.documentElement.dataset.kvLive === 'connected'")
     # Survives only if the page is not reloaded.
     page.evaluate("window.kvNoReload = true")
