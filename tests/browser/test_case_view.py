@@ -129,3 +129,15 @@ def test_one_click_correction_in_the_browser(page, live_url, personas, login_as)
     assert "Korrektur gespeichert: Liefertermin." in page.locator(".messages").inner_text()
     case.refresh_from_db()
     assert case.intent == "delivery_date"
+
+
+def test_case_view_fits_a_phone(phone_page, live_url, personas, login_as, screenshot):
+    case = _case(personas)
+    login_as(phone_page, "anna")
+    phone_page.goto(f"{live_url}/cases/{case.number}/")
+
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    screenshot(phone_page, "case-phone")
+
+    assert overflow <= 0
+    assert phone_page.locator("#kv-reply").is_visible()
