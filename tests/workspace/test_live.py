@@ -9,7 +9,7 @@ from django.utils import timezone
 from kundenversteher.events.models import Event
 from kundenversteher.events.services import record
 from kundenversteher.workspace import live
-from kundenversteher.workspace.live import CaseHint, EventCursor
+from kundenversteher.workspace.live import CaseHint, EventCursor, coalesce
 from tests.cases.factories import make_case
 
 
@@ -118,3 +118,14 @@ def test_forward_sends_each_hint_to_the_inbox_group_and_the_case_group(settings)
     }
     assert to_inbox == expected
     assert to_case_view == expected
+
+
+def test_coalescing_keeps_the_first_hint_of_each_case_in_order():
+    hints = [
+        CaseHint(1, 10, "case.created", "KV-2026-000010"),
+        CaseHint(2, 10, "case.message_added", "KV-2026-000010"),
+        CaseHint(3, 11, "case.assigned", "KV-2026-000011"),
+        CaseHint(4, 10, "case.assigned", "KV-2026-000010"),
+    ]
+
+    assert coalesce(hints) == [hints[0], hints[2]]

@@ -123,6 +123,16 @@ class EventCursor:
         return hints
 
 
+def coalesce(hints: list[CaseHint]) -> list[CaseHint]:
+    """One hint per case and poll: opening a case writes several events (created, message,
+    routed, assigned) and each hint costs every open socket a visibility query and the browser a
+    row fetch. The first one is kept, so a new case still arrives as ``case.created``."""
+    first: dict[int, CaseHint] = {}
+    for hint in hints:
+        first.setdefault(hint.case_id, hint)
+    return list(first.values())
+
+
 async def forward(hints: list[CaseHint], *, layer: Any = None) -> None:
     """Send each hint to the inbox group and to its case's group."""
     layer = layer or get_channel_layer()
@@ -147,7 +157,7 @@ class LiveTail:
         if self.cursor is None:
             self.cursor = await database_sync_to_async(EventCursor.from_latest)()
             self.ready.set()
-        hints = await database_sync_to_async(self.cursor.fetch)()
+        hints = coalesce(await database_sync_to_async(self.cursor.fetch)())
         await forward(hints)
         return len(hints)
 
