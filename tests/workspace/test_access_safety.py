@@ -9,6 +9,7 @@ in a case is rendered as text everywhere.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from kundenversteher.cases import services as case_services
 from kundenversteher.cases.models import Attachment, Case, Macro, Message
@@ -88,6 +90,12 @@ class World:
     macro: Macro
 
 
+def _png() -> bytes:
+    image = io.BytesIO()
+    Image.new("L", (40, 20), color=255).save(image, format="PNG")
+    return image.getvalue()
+
+
 def _attachment(case: Case) -> Attachment:
     return Attachment.objects.filter(message__case=case).order_by("pk").first()  # type: ignore[return-value]
 
@@ -119,9 +127,12 @@ def world(db: None, settings: Any) -> World:
     people.clara.email = "clara.schmidt@example.de"
     people.clara.save(update_fields=["email"])
     make_rule("Rechnungen", team=people.buchhaltung, intents=["invoice_copy"])
+    # A scanned letter as the original: both the original and its preview have something to serve.
     original = receive(
-        channel="email",
-        raw=b"From: olga@example.de\r\nSubject: Rechnung\r\n\r\nVertrauliche Rechnungsfrage\r\n",
+        channel="letter",
+        raw=_png(),
+        content_type="image/png",
+        filename="brief.png",
         source="test",
     )
     restricted = case_services.open_case(
