@@ -68,7 +68,7 @@ def worker(config: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    report = load_demo(size=config["size"], seed=2026)
+    report = load_demo(size=config["size"], seed=2026, bulk_cases=config.get("bulk_cases"))
     result["load_s"] = round(time.perf_counter() - started, 1)
     result["already_loaded"] = report.already_loaded
     result["dataset_cases"] = Case.objects.count()
@@ -255,12 +255,19 @@ def main() -> None:
         help="PostgreSQL needs KV_BENCH_PG_URL (a maintenance database URL)",
     )
     parser.add_argument("--fresh", action="store_true", help="drop a kept data set first")
+    parser.add_argument(
+        "--bulk-cases",
+        type=int,
+        default=None,
+        help="bulk cases to load (default: the size's own, large = 1 000 000); loading resumes"
+        " where an earlier run stopped, a smaller number keeps what is there",
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
         return
     size, requests = ("tiny", 30) if args.quick else (args.size, args.requests)
-    config = {"size": size, "requests": requests}
+    config = {"size": size, "requests": requests, "bulk_cases": args.bulk_cases}
     started_at = machine()
     results = []
     if args.backend in {"sqlite", "both"}:
