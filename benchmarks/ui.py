@@ -308,6 +308,14 @@ def main() -> None:
     target = RESULTS / ("ui.quick.json" if args.quick else "ui.json")
     if not args.quick and size != "large":
         target = RESULTS / f"ui.{size}.json"
+    for result in results:
+        result["ran_at"] = report["ran_at"]
+        result["load_avg"] = [*started_at["load_avg"], *report["load_avg_end"]]
+    if target.exists():
+        # Backends may run separately (--backend): keep the other backend's latest figures.
+        kept = json.loads(target.read_text(encoding="utf-8")).get("results", [])
+        ran = {result["backend"] for result in results}
+        report["results"] = [r for r in kept if r.get("backend") not in ran] + results
     target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print_table(results)
     print(f"→ {target.relative_to(ROOT)}")
