@@ -331,3 +331,38 @@ def test_the_sweeper_releases_only_rows_whose_worker_was_lost(db, settings):
             "args_kwargs__args", flat=True
         )
     ) == [[lost]]
+
+
+def test_the_phone_number_in_the_signature_identifies_the_sender(db):
+    customer = make_customer("Schmidt", email="anna.schmidt@example.de", phone="0941 1234567")
+    mail = make_mail(
+        from_address="a.schmidt@firma.example",
+        text="Die Anlage ist wieder aus, bitte melden Sie sich.\n\n-- \nAnna Schmidt\n"
+        "Tel. 0941 1234567",
+    )
+
+    outcome = run(receive_mail(mail).inbound_id)
+
+    message = Message.objects.get(pk=outcome.message_id)
+    assert message.identity["method"] == "phone"
+    assert message.identity["customer_id"] == customer.pk
+    assert "Tel." not in message.body_text
+
+
+def test_a_phone_number_in_the_text_does_not_identify_the_sender(db):
+    make_customer("Huber", first_name="Max", email="max.huber@example.de", phone="0941 7654321")
+    mail = make_mail(
+        from_address="unbekannt@web.example",
+        text="Unser Installateur Herr Huber ist unter 0941 7654321 erreichbar.",
+    )
+
+    outcome = run(receive_mail(mail).inbound_id)
+
+    assert Message.objects.get(pk=outcome.message_id).identity == {
+        "method": "",
+        "confidence": 0.0,
+        "reason": "Kein Kunde gefunden: weder Absenderadresse, Telefonnummer noch eine genannte "
+        "Nummer ist hinterlegt.",
+        "customer_id": None,
+        "candidates": [],
+    }

@@ -302,9 +302,19 @@ def _identify(content: _Content, understanding: Understanding) -> IdentityMatch 
     postcode = content.postcode or next(
         (e.value for e in understanding.entities_of(EntityKind.POSTCODE)), ""
     )
+    # A phone number counts only from the sender's own signature: one in the text may well be
+    # the installer's or a neighbour's.
+    phone = content.phone or next(
+        (
+            e.value
+            for e in understanding.entities_of(EntityKind.PHONE)
+            if content.signature and e.text in content.signature
+        ),
+        "",
+    )
     return identify(
         email=content.from_address or None,
-        phone=content.phone or None,
+        phone=phone or None,
         numbers=numbers,
         name=content.from_name or None,
         postcode=postcode or None,
@@ -499,7 +509,17 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
     with _step(inbound, "identify") as detail:
         match = _identify(content, understanding)
         customer_id = match.customer_id if match is not None else None
-        identity: dict[str, Any] | None = None
+        # No match is stored too, with its reason: the agent sees that we looked and found no one.
+        identity: dict[str, Any] = {
+            "method": "",
+            "confidence": 0.0,
+            "reason": _(
+                "Kein Kunde gefunden: weder Absenderadresse, Telefonnummer noch eine genannte "
+                "Nummer ist hinterlegt."
+            ),
+            "customer_id": None,
+            "candidates": [],
+        }
         if match is not None:
             identity = {
                 "method": match.method.value,
