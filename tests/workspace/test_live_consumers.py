@@ -209,8 +209,10 @@ def test_a_deactivated_agent_is_disconnected_at_the_next_heartbeat(people):
     async def scenario() -> dict:
         anna = communicator_for(people.anna)
         assert (await anna.connect())[0]
-        people.anna.is_active = False
-        await database_sync_to_async(people.anna.save)()
+        # Another object than the socket's: the consumer must re-read the account.
+        await database_sync_to_async(
+            lambda: type(people.anna).objects.filter(pk=people.anna.pk).update(is_active=False)
+        )()
         await anna.send_json_to({"type": "heartbeat"})
         return await anna.receive_output(timeout=5)
 
@@ -262,3 +264,25 @@ def test_the_project_application_refuses_a_foreign_origin(people):
         return connected
 
     assert run(scenario) is False
+
+
+def test_logging_out_closes_the_socket_at_the_next_heartbeat(people):
+    from kundenversteher.asgi import application
+
+    client = Client()
+    client.force_login(people.anna)
+    name = django_settings.SESSION_COOKIE_NAME
+    cookie = f"{name}={client.cookies[name].value}".encode()
+
+    async def scenario() -> tuple[dict, dict]:
+        socket = WebsocketCommunicator(
+            application, "/ws/inbox/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"type": "heartbeat"})
+        still_in = await socket.receive_json_from(timeout=5)
+        await database_sync_to_async(client.logout)()
+        await socket.send_json_to({"type": "heartbeat"})
+        return still_in, await socket.receive_output(timeout=5)
+
+    assert run(scenario) == ({"type": "heartbeat"}, {"type": "websocket.close", "code": 4403})

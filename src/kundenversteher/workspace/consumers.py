@@ -4,15 +4,21 @@ Staff only (admin, supervisor, agent); anyone else is refused before the handsha
 The browser receives hints ``{"type": "case", "case_id", "kind", "number"}`` — only for cases the
 user may see *at the moment of the event* (checked per event with ``Case.objects.visible_to``),
 never the case's content: the page fetches what it shows through the normal, access-checked
-views. The browser sends ``{"type": "heartbeat"}`` every 30 s (presence).
+views. The browser sends ``{"type": "heartbeat"}`` every 30 s (presence); each heartbeat re-reads
+the session and the account, so a logout or a deactivation closes the socket within 30 s.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.models import AnonymousUser
 from django.urls import path
 
 from kundenversteher.cases.access import is_staff_role, role_of
@@ -21,7 +27,6 @@ from kundenversteher.workspace import live, presence
 
 # Close codes (4000–4999 are free for applications): the browser stops reconnecting on these.
 CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 
 
 def _is_staff(user: Any) -> bool:
@@ -32,18 +37,33 @@ def _can_see(user: Any, case_id: int) -> bool:
     return Case.objects.visible_to(user).filter(pk=case_id).exists()
 
 
+def _current_user(scope: dict[str, Any]) -> Any:
+    """The user as of now, not as of the handshake: the session may have ended (logout, password
+    change) and the account may have been deactivated since."""
+    session = scope.get("session")
+    if session is not None and getattr(session, "session_key", None):
+        # A fresh store: the scope's one holds the data read at connect time.
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
+        return auth.get_user(SimpleNamespace(session=store))  # type: ignore[arg-type]
+    user = scope.get("user")
+    if user is None or user.pk is None:
+        return AnonymousUser()
+    return type(user)._default_manager.filter(pk=user.pk).first() or AnonymousUser()
+
+
 class InboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """Hints about every visible case that changes (for the inbox and presence)."""
 
     groups_to_join: tuple[str, ...] = (live.CASES_GROUP,)
+    user: Any = None
     user_id: int | None = None
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not await self.allowed():
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated or not await self.allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.user_id = int(user.pk)
+        self.user_id = int(self.user.pk)
         for group in self.live_groups():
             await self.channel_layer.group_add(group, self.channel_name)
         # Before accepting: whatever happens once the browser sees "open" is delivered.
@@ -52,7 +72,7 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await database_sync_to_async(presence.mark_connected)(user_id=self.user_id)
 
     async def allowed(self) -> bool:
-        return bool(await database_sync_to_async(_is_staff)(self.scope["user"]))
+        return bool(await database_sync_to_async(_is_staff)(self.user))
 
     def live_groups(self) -> tuple[str, ...]:
         return self.groups_to_join
@@ -67,8 +87,9 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "heartbeat":
             return
-        # A deactivated account or a lost role ends the connection at the next heartbeat.
-        if not await self.allowed():
+        # Logged out, deactivated or no longer staff: the connection ends at the next heartbeat.
+        self.user = await database_sync_to_async(_current_user)(self.scope)
+        if self.user.pk != self.user_id or not await self.allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         if self.user_id is not None:
@@ -77,7 +98,7 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def case_event(self, message: dict[str, Any]) -> None:
         case_id = int(message["case_id"])
-        if not await database_sync_to_async(_can_see)(self.scope["user"], case_id):
+        if not await database_sync_to_async(_can_see)(self.user, case_id):
             return
         await self.send_json(
             {
@@ -99,7 +120,7 @@ class CaseConsumer(InboxConsumer):
         if not await super().allowed():
             return False
         # An invisible case is refused like a missing one: nothing to learn by guessing ids.
-        return bool(await database_sync_to_async(_can_see)(self.scope["user"], self.case_id))
+        return bool(await database_sync_to_async(_can_see)(self.user, self.case_id))
 
     def live_groups(self) -> tuple[str, ...]:
         return (live.case_group(self.case_id),)
