@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from kundenversteher.cases import services
 from kundenversteher.cases.models import Case, Message
 from kundenversteher.intelligence.types import EntityKind
 from tests.customers.factories import make_contract, make_customer, make_device, make_order
@@ -141,3 +142,19 @@ def test_case_view_fits_a_phone(phone_page, live_url, personas, login_as, screen
 
     assert overflow <= 0
     assert phone_page.locator("#kv-reply").is_visible()
+
+
+def test_new_customer_message_shows_a_reload_notice_without_reload(
+    page, live_url, personas, login_as
+):
+    case = _case(personas)
+    login_as(page, "anna")
+    page.goto(f"{live_url}/cases/{case.number}/")
+    notice = page.locator("[data-kv-live-notice]")
+    expect(notice).to_be_hidden()
+    page.wait_for_selector("html[data-kv-live=connected]")
+
+    services.add_message(case_id=case.pk, direction="inbound", body_text="Noch eine Frage")
+
+    expect(notice).to_be_visible(timeout=8000)
+    assert "Neue Aktivität in diesem Anliegen." in notice.inner_text()

@@ -518,7 +518,7 @@ def test_one_click_correction_is_kept_as_training_data(people):
     assert correction.message_id == message.pk
     page = client.get(response["Location"]).content.decode()
     assert "Korrektur gespeichert: Liefertermin." in page
-    assert "Anliegen-Art: order_status → <strong>delivery_date</strong>" in page
+    assert "Anliegen-Art: Bestellstatus → <strong>Liefertermin</strong>" in page
 
 
 def test_correction_outside_the_taxonomy_is_refused(people):

@@ -250,6 +250,9 @@ def _assignable_agents(case: Case) -> list[Any]:
     return [p.user for p in profiles.order_by("user__username")]
 
 
+_VALUE_LABELS = {"intent": INTENT_LABELS, "sentiment": SENTIMENT_LABELS, "urgency": URGENCY_LABELS}
+
+
 @dataclass(frozen=True, slots=True)
 class LinkedCase:
     number: str
@@ -320,7 +323,14 @@ def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) ->
         "timeline": _timeline(case),
         "understanding": panel,
         "identity": _identity(case),
-        "corrections": list(case.corrections.select_related("by")[:20]),
+        "corrections": [
+            (
+                correction,
+                label(_VALUE_LABELS.get(correction.field, {}), correction.old_value),
+                label(_VALUE_LABELS.get(correction.field, {}), correction.new_value),
+            )
+            for correction in case.corrections.select_related("by")[:20]
+        ],
         "intent_choices": choices(INTENT_LABELS),
         "sentiment_choices": choices(SENTIMENT_LABELS),
         "urgency_choices": choices(URGENCY_LABELS),
@@ -724,11 +734,10 @@ def correct(request: HttpRequest, number: str) -> HttpResponse:
     except CaseError as exc:
         messages.error(request, str(exc))
         return _back(case, "understanding")
-    labels = {"intent": INTENT_LABELS, "sentiment": SENTIMENT_LABELS, "urgency": URGENCY_LABELS}
     messages.success(
         request,
         _("Korrektur gespeichert: %(value)s. Danke – sie hilft beim nächsten Training.")
-        % {"value": label(labels[field], value)},
+        % {"value": label(_VALUE_LABELS[field], value)},
     )
     return _back(case, "understanding")
 
