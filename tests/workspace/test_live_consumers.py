@@ -25,6 +25,7 @@ from tests.cases.factories import Personas, make_case, make_personas, make_rule
 
 T = TypeVar("T")
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+CLOSED_FORBIDDEN = {"type": "websocket.close", "code": 4403}
 
 
 @pytest.fixture(autouse=True)
@@ -139,28 +140,28 @@ def test_only_staff_may_open_the_inbox_socket(people, who):
 
     user = AnonymousUser() if who == "anonymous" else people.clara
 
-    async def scenario() -> bool:
+    async def scenario() -> dict:
         communicator = communicator_for(user)
-        connected, _ = await communicator.connect()
-        await communicator.disconnect()
-        return connected
+        await communicator.connect()
+        return await communicator.receive_output(timeout=5)
 
-    assert run(scenario) is False
+    assert run(scenario) == CLOSED_FORBIDDEN
 
 
 def test_the_case_socket_refuses_a_case_the_agent_may_not_see(people):
     secret = make_case(subject="Rechnungskopie", intent="invoice_copy", route=True)
 
-    async def scenario() -> tuple[bool, bool]:
+    async def scenario() -> tuple[dict, bool]:
         anna = communicator_for(people.anna, f"/ws/cases/{secret.pk}/")
         ben = communicator_for(people.ben, f"/ws/cases/{secret.pk}/")
-        anna_connected, _ = await anna.connect()
-        ben_connected, _ = await ben.connect()
-        await anna.disconnect()
+        await anna.connect()
+        anna_output = await anna.receive_output(timeout=5)
+        await ben.connect()
+        ben_quiet = await ben.receive_nothing(timeout=0.3)
         await ben.disconnect()
-        return anna_connected, ben_connected
+        return anna_output, ben_quiet
 
-    assert run(scenario) == (False, True)
+    assert run(scenario) == (CLOSED_FORBIDDEN, True)
 
 
 def test_the_case_socket_only_hears_about_its_own_case(people):
@@ -216,7 +217,7 @@ def test_a_deactivated_agent_is_disconnected_at_the_next_heartbeat(people):
         await anna.send_json_to({"type": "heartbeat"})
         return await anna.receive_output(timeout=5)
 
-    assert run(scenario) == {"type": "websocket.close", "code": 4403}
+    assert run(scenario) == CLOSED_FORBIDDEN
 
 
 # --- the full ASGI stack: session cookie, origin check --------------------------------------
@@ -234,18 +235,18 @@ def test_the_project_application_authenticates_the_socket_with_the_session_cooki
 
     cookie = _session_cookie(people.anna)
 
-    async def scenario() -> tuple[bool, bool]:
+    async def scenario() -> tuple[bool, dict]:
         with_cookie = WebsocketCommunicator(
             application, "/ws/inbox/", headers=[ORIGIN, (b"cookie", cookie)]
         )
         without_cookie = WebsocketCommunicator(application, "/ws/inbox/", headers=[ORIGIN])
-        ok, _ = await with_cookie.connect()
-        refused, _ = await without_cookie.connect()
+        await with_cookie.connect()
+        quiet = await with_cookie.receive_nothing(timeout=0.3)
         await with_cookie.disconnect()
-        await without_cookie.disconnect()
-        return ok, refused
+        await without_cookie.connect()
+        return quiet, await without_cookie.receive_output(timeout=5)
 
-    assert run(scenario) == (True, False)
+    assert run(scenario) == (True, CLOSED_FORBIDDEN)
 
 
 def test_the_project_application_refuses_a_foreign_origin(people):
@@ -285,4 +286,4 @@ def test_logging_out_closes_the_socket_at_the_next_heartbeat(people):
         await socket.send_json_to({"type": "heartbeat"})
         return still_in, await socket.receive_output(timeout=5)
 
-    assert run(scenario) == ({"type": "heartbeat"}, {"type": "websocket.close", "code": 4403})
+    assert run(scenario) == ({"type": "heartbeat"}, CLOSED_FORBIDDEN)

@@ -1,6 +1,7 @@
 """Websocket endpoints of the workspace: ``/ws/inbox/`` and ``/ws/cases/<id>/``.
 
-Staff only (admin, supervisor, agent); anyone else is refused before the handshake completes.
+Staff only (admin, supervisor, agent); anyone else is closed with code 4403 right after the
+handshake and receives nothing.
 The browser receives hints ``{"type": "case", "case_id", "kind", "number"}`` — only for cases the
 user may see *at the moment of the event* (checked per event with ``Case.objects.visible_to``),
 never the case's content: the page fetches what it shows through the normal, access-checked
@@ -61,6 +62,9 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated or not await self.allowed():
+            # Accept, then close with our code: a refused handshake looks like a network error
+            # to the browser (1006) and live.js would keep retrying.
+            await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user_id = int(self.user.pk)

@@ -18,14 +18,17 @@
  *   <div data-kv-live-region aria-live="polite" role="status"></div>   (created if missing)
  *
  * Every staff page holding this script opens /ws/inbox/ (or /ws/cases/<id>/), which also keeps the
- * user's presence; heartbeat every 30 s, reconnect with backoff, no reconnect after 4403/4404.
+ * user's presence; heartbeat every 30 s, reconnect with backoff (1 s doubling to 30 s), no reconnect
+ * after 4403 (logged out, no longer staff, case not visible). After a reconnect the shown rows are
+ * re-fetched and "kv:live-reconnected" is dispatched on document. Events: "kv:live-row" (a row was
+ * inserted or replaced), "kv:live-case" (a hint on the case view), both with the hint as detail.
  */
 (function () {
   "use strict";
 
   var HEARTBEAT_MS = 30000;
   var MAX_BACKOFF_MS = 30000;
-  var FINAL_CODES = { 4403: true, 4404: true };
+  var FINAL_CODES = { 4403: true };
 
   function liveRegion() {
     var region = document.querySelector("[data-kv-live-region]");
@@ -88,7 +91,7 @@
     return template.content.firstElementChild;
   }
 
-  function updateInbox(container, hint) {
+  function updateInbox(container, hint, quiet) {
     var existing = findRow(container, hint.case_id);
     return fetch(rowUrl(container, hint.case_id), {
       credentials: "same-origin",
@@ -97,8 +100,10 @@
       if (response.status === 204 || response.status === 404) {
         if (existing) {
           existing.remove();
-          announce(format(container.getAttribute("data-kv-live-gone") ||
-            "Anliegen {number} nicht mehr in dieser Ansicht", hint));
+          if (!quiet) {
+            announce(format(container.getAttribute("data-kv-live-gone") ||
+              "Anliegen {number} nicht mehr in dieser Ansicht", hint));
+          }
         }
         return;
       }
@@ -148,11 +153,16 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var backoff = 1000;
     var heartbeat = null;
+    var openedBefore = false;
 
     function open() {
       var socket = new WebSocket(scheme + window.location.host + path);
       socket.addEventListener("open", function () {
         backoff = 1000;
+        if (openedBefore) {
+          catchUp();
+        }
+        openedBefore = true;
         document.documentElement.setAttribute("data-kv-live", "connected");
         heartbeat = window.setInterval(function () {
           if (socket.readyState === WebSocket.OPEN) {
@@ -187,6 +197,20 @@
         window.setTimeout(open, backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       });
+    }
+
+    // After a reconnect, hints sent meanwhile are lost: bring the shown rows up to date and tell
+    // the page (the inbox may reload its list and counts on "kv:live-reconnected").
+    function catchUp() {
+      var inbox = document.querySelector(INBOX_SELECTOR);
+      if (inbox) {
+        var rows = inbox.querySelectorAll("[data-kv-case-id], [data-case-id]");
+        Array.prototype.forEach.call(rows, function (row) {
+          var id = row.getAttribute("data-kv-case-id") || row.getAttribute("data-case-id");
+          updateInbox(inbox, { type: "case", case_id: Number(id), kind: "", number: "" }, true);
+        });
+      }
+      document.dispatchEvent(new CustomEvent("kv:live-reconnected"));
     }
 
     open();
