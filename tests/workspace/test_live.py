@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import DatabaseError
 from django.utils import timezone
 
 from kundenversteher.events.models import Event
 from kundenversteher.events.services import record
 from kundenversteher.workspace import live
-from kundenversteher.workspace.live import CaseHint, EventCursor, coalesce
+from kundenversteher.workspace.live import CaseHint, EventCursor, LiveTail, coalesce
 from tests.cases.factories import make_case
 
 
@@ -129,3 +134,23 @@ def test_coalescing_keeps_the_first_hint_of_each_case_in_order():
     ]
 
     assert coalesce(hints) == [hints[0], hints[2]]
+
+
+def test_the_tail_keeps_polling_after_a_database_error(caplog):
+    tail = LiveTail(interval=0.01)
+    calls: list[int] = []
+
+    async def flaky_step() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseError("Datenbank kurz weg")
+        if len(calls) == 3:
+            raise asyncio.CancelledError  # end the endless loop here
+        return 0
+
+    tail.step = flaky_step  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR), pytest.raises(asyncio.CancelledError):
+        async_to_sync(tail.run)()
+
+    assert len(calls) == 3
+    assert "live tail: reading the event log failed; retrying" in caplog.text

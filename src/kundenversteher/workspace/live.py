@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 import weakref
@@ -185,7 +186,11 @@ async def ensure_tail() -> LiveTail:
     tail = _tails.get(loop)
     if tail is None or tail.task is None or tail.task.done():
         tail = LiveTail()
-        tail.task = loop.create_task(tail.run(), name="kundenversteher-live-tail")
+        # An empty context: the tailer outlives the connection that started it and must not carry
+        # its context variables (asgiref's per-connection thread executor among them).
+        tail.task = loop.create_task(
+            tail.run(), name="kundenversteher-live-tail", context=contextvars.Context()
+        )
         _tails[loop] = tail
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(tail.ready.wait(), READY_TIMEOUT)
