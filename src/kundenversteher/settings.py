@@ -163,6 +163,11 @@ STORAGES = {
 # Request limits: refuse oversized bodies before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KV_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Intake pipeline: runs per inbound message before it becomes a dead letter; rows still
+# received/processing after this many minutes are re-queued by the sweeper; contact form limit.
+KV_INTAKE_MAX_ATTEMPTS = env_int("KV_INTAKE_MAX_ATTEMPTS", default=5)
+KV_INTAKE_STALE_MINUTES = env_int("KV_INTAKE_STALE_MINUTES", default=15)
+KV_CONTACT_MAX_PER_HOUR = env_int("KV_CONTACT_MAX_PER_HOUR", default=5)
 KV_MAX_ATTACHMENT_BYTES = env_int("KV_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
 KV_SLA_WARNING_MINUTES = env_int("KV_SLA_WARNING_MINUTES", default=60)  # warn before a breach
 KV_HOLIDAY_SUBDIVISION = env_str(

@@ -11,6 +11,7 @@ from kundenversteher.api.tasks import deliver_event_to_webhooks
 from kundenversteher.cases.privacy import CasesPrivacyProvider
 from kundenversteher.customers.privacy import CustomersPrivacyProvider
 from kundenversteher.events.services import Guarded, Reaction, register_reactions
+from kundenversteher.intake.privacy import IntakePrivacyProvider
 from kundenversteher.lib.periodic import PeriodicSpec
 from kundenversteher.privacy.registry import register_provider
 
@@ -22,6 +23,9 @@ REACTIONS: dict[str, list[Reaction]] = {
 PERIODIC_JOBS: list[PeriodicSpec] = [
     PeriodicSpec("cases.check_sla", "kundenversteher.cases.tasks.check_sla", 60),
     PeriodicSpec(
+        "intake.requeue_stale", "kundenversteher.intake.tasks.requeue_stale_inbound_task", 300
+    ),
+    PeriodicSpec(
         "lib.recover_stale_tasks", "kundenversteher.lib.tasks.recover_stale_tasks_task", 300
     ),
 ]
@@ -31,3 +35,4 @@ def install() -> None:
     register_reactions(REACTIONS)
     register_provider("customers", CustomersPrivacyProvider())
     register_provider("cases", CasesPrivacyProvider())
+    register_provider("intake", IntakePrivacyProvider())

@@ -294,7 +294,7 @@ def test_session_login_uses_the_api_with_csrf(db, anna):
     no_csrf = browser.post(
         f"{CASES}{case.id}/notes", {"body_text": "x"}, content_type="application/json"
     )
-    browser.get("/")  # every workspace page renders a form and so sets the CSRF cookie
+    browser.get("/", follow=True)  # every workspace page renders a form: sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
     with_csrf = browser.post(
         f"{CASES}{case.id}/notes",

@@ -24,6 +24,7 @@ class Scope(models.TextChoices):
     DEVICES_READ = "devices:read", _("Geräte lesen")
     EVENTS_READ = "events:read", _("Ereignisse lesen")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Webhooks verwalten")
+    INTAKE_WRITE = "intake:write", _("Nachrichten einliefern")
 
 
 class ApiToken(TimeStampedModel):

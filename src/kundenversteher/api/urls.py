@@ -13,6 +13,7 @@ from kundenversteher.api import (
     customers,
     devices,
     events,
+    intake,
     messages,
     orders,
     tokens,
@@ -38,6 +39,7 @@ install_error_handlers(api)
 
 api.add_router("/v1/cases/", cases.router)
 api.add_router("/v1/messages/", messages.router)
+api.add_router("/v1/intake/", intake.router)
 api.add_router("/v1/customers/", customers.router)
 api.add_router("/v1/orders/", orders.router)
 api.add_router("/v1/devices/", devices.router)
