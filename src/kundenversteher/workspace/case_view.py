@@ -87,6 +87,10 @@ ORIGINAL_INLINE_TYPES = PREVIEW_IMAGE_TYPES | {"application/pdf"}
 # The original is shown in its own tab: no script, no form, no plug-in may run in it, and it can
 # load nothing from elsewhere (a mail's remote image would tell the sender it was read).
 ORIGINAL_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+# PDFs cannot take "sandbox": Chromium refuses to show a PDF in a sandboxed document (its viewer
+# is a plug-in; checked with Debian's Chromium). They get the strictest policy that still shows
+# them: nothing may be loaded, framed or submitted. Only application/pdf with nosniff reaches it.
+ORIGINAL_PDF_CSP = "default-src 'none'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
 # Put in front of stored (already nh3-cleaned) HTML shown in <iframe sandbox srcdoc>.
 HTML_VIEW_CSP = (
     '<meta http-equiv="Content-Security-Policy" '
@@ -448,7 +452,8 @@ def attachment(request: HttpRequest, number: str, attachment_id: int) -> FileRes
 @login_required
 @require_GET
 def original(request: HttpRequest, number: str, message_id: int) -> HttpResponseBase:
-    """The stored original of a letter or mail: scans inline (sandboxed), raw mail as text."""
+    """The stored original of a letter or mail: scans and PDFs inline under a CSP that lets
+    nothing run or load, raw mail as a text download, anything else as a download."""
     case = _staff_case(request, number)
     message = Message.objects.filter(pk=message_id, case=case).first()
     if message is None or not message.raw_ref:
@@ -481,7 +486,9 @@ def original(request: HttpRequest, number: str, message_id: int) -> HttpResponse
             content_type="application/octet-stream",
         )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = ORIGINAL_CSP
+    response["Content-Security-Policy"] = (
+        ORIGINAL_PDF_CSP if content_type == "application/pdf" else ORIGINAL_CSP
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
