@@ -65,6 +65,23 @@ def test_sideways_and_upside_down_scans_are_turned_upright(variant: str, rotatio
     assert word_accuracy(sample.reference, result.text) >= 0.95
 
 
+@pytest.mark.slow
+def test_without_orientation_data_a_sideways_letter_is_still_turned_by_trying(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Tesseract installation without tesseract-ocr-osd: OSD fails, recognition works.
+    tessdata = next(Path("/usr/share/tesseract-ocr").glob("*/tessdata"))
+    for language in ("deu", "eng"):
+        (tmp_path / f"{language}.traineddata").symlink_to(tessdata / f"{language}.traineddata")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    sample = make_sample("rotated90", seed=2)
+
+    result = read_document(sample.content, content_type="image/png")
+
+    assert result.rotation_degrees == (90,)
+    assert word_accuracy(sample.reference, result.text) >= 0.95
+
+
 def test_a_page_scanned_at_a_slant_is_deskewed_before_reading() -> None:
     sample = make_sample("skewed", seed=1)  # turned 4° clockwise on the scanner
 

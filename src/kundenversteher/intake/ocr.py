@@ -55,6 +55,9 @@ DOCUMENT_CONTENT_TYPES = PDF_TYPES | IMAGE_TYPES
 MIN_TEXT_LAYER_CHARS = 40
 # Tesseract's orientation confidence below this is a guess (blank pages, photos); keep upright.
 MIN_OSD_CONFIDENCE = 1.5
+# A reading this unsure (mean word confidence) over at least this many words is retried turned.
+DOUBTFUL_CONFIDENCE = 60.0
+MIN_WORDS_TO_DOUBT = 5
 MAX_DESKEW_DEGREES = 10.0
 # Below this a rotation costs more (resampling blur) than it gains.
 MIN_DESKEW_DEGREES = 0.2
@@ -368,19 +371,25 @@ def _ocr_page(image: Image.Image, acc: _Pages, *, page_number: int, options: _Oc
     # word accuracy, clean pages unchanged (benchmarks/intake_ocr.py), for ~0.3 s per page.
     image = image.filter(ImageFilter.MedianFilter(3))
     try:
-        rotation = _orientation(image, timeout=options.timeout)
-        if rotation:
-            # Tesseract reports the clockwise turn that makes the page upright; PIL turns
-            # counter-clockwise for positive angles.
-            image = image.rotate(-rotation, expand=True, fillcolor=255)
-        skew = estimate_skew(image)
-        if abs(skew) >= MIN_DESKEW_DEGREES:
-            image = image.rotate(
-                skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
-            )
-        else:
-            skew = 0.0
-        text, confidences = _recognise(image, options=options, dpi=dpi)
+        suggested, sure = _orientation(image, timeout=options.timeout)
+        rotation = suggested if sure else 0
+        best = _read_turned(image, rotation, options=options, dpi=dpi)
+        if best.doubtful:
+            # OSD's confidence wobbles (measured: a clearly sideways letter at 1.4) and OSD may
+            # be missing (package tesseract-ocr-osd); text read the wrong way round is garbage
+            # with low word confidence. Try the other turns, OSD's unsure suggestion first,
+            # then sideways (the usual mistake on a feeder) before upside down, and keep the
+            # most confident reading. Tesseract's layout analysis itself reads some vertical
+            # lines, so 180 can "win" for a page that needed 90: sideways goes first.
+            for candidate in dict.fromkeys((suggested, 90, 270, 180, 0)):
+                if candidate == rotation:
+                    continue
+                reading = _read_turned(image, candidate, options=options, dpi=dpi)
+                if reading.mean_confidence > best.mean_confidence:
+                    rotation, best = candidate, reading
+                if not best.doubtful:
+                    break
+        text, confidences, skew = best.text, best.confidences, best.skew
     except RuntimeError as exc:
         # pytesseract raises RuntimeError on its timeout.
         logger.warning("tesseract timeout on page %d: %s", page_number, exc)
@@ -408,19 +417,52 @@ def _ocr_page(image: Image.Image, acc: _Pages, *, page_number: int, options: _Oc
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    text: str
+    confidences: list[float]
+    skew: float
+
+    @property
+    def mean_confidence(self) -> float:
+        return statistics.fmean(self.confidences) if self.confidences else 0.0
+
+    @property
+    def doubtful(self) -> bool:
+        # Upright print reads at 85–96 (benchmarks/intake_ocr.py); sideways or upside-down text
+        # yields a few low-confidence fragments. Blank pages (no words) are not doubtful.
+        return len(self.confidences) >= MIN_WORDS_TO_DOUBT and (
+            self.mean_confidence < DOUBTFUL_CONFIDENCE
+        )
+
+
+def _read_turned(image: Image.Image, rotation: int, *, options: _OcrOptions, dpi: int) -> _Reading:
+    if rotation:
+        # Tesseract reports the clockwise turn that makes the page upright; PIL turns
+        # counter-clockwise for positive angles.
+        image = image.rotate(-rotation, expand=True, fillcolor=255)
+    skew = estimate_skew(image)
+    if abs(skew) >= MIN_DESKEW_DEGREES:
+        image = image.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    else:
+        skew = 0.0
+    text, confidences = _recognise(image, options=options, dpi=dpi)
+    return _Reading(text=text, confidences=confidences, skew=skew)
+
+
 def _skip_page(acc: _Pages) -> None:
     acc.texts.append("")
     acc.rotations.append(0)
     acc.deskews.append(0.0)
 
 
-def _orientation(image: Image.Image, *, timeout: float) -> int:
-    """Clockwise degrees (0/90/180/270) that turn the page upright; 0 when unsure."""
-    # OSD needs only glyph shapes: half resolution is as reliable and four times faster.
-    small = image.reduce(2) if min(image.size) > 1600 else image
+def _orientation(image: Image.Image, *, timeout: float) -> tuple[int, bool]:
+    """Clockwise degrees (0/90/180/270) that turn the page upright, and whether OSD is sure."""
+    # Full resolution: at half resolution the confidence of a plainly sideways letter fell
+    # below the threshold (measured 1.4 against 3.4), for a saving of ~1 s.
     try:
         osd: dict[str, Any] = pytesseract.image_to_osd(
-            small,
+            image,
             config="-c min_characters_to_try=10",
             output_type=pytesseract.Output.DICT,
             timeout=timeout,
@@ -428,11 +470,11 @@ def _orientation(image: Image.Image, *, timeout: float) -> int:
     except pytesseract.TesseractError as exc:
         # "Too few characters" on blank or picture-only pages: leave the page as it is.
         logger.debug("OSD gave no answer: %s", exc)
-        return 0
+        return 0, False
     rotate = int(osd.get("rotate", 0)) % 360
-    if float(osd.get("orientation_conf", 0.0)) < MIN_OSD_CONFIDENCE:
-        return 0
-    return rotate if rotate in (90, 180, 270) else 0
+    if rotate not in (0, 90, 180, 270):
+        return 0, False
+    return rotate, float(osd.get("orientation_conf", 0.0)) >= MIN_OSD_CONFIDENCE
 
 
 def estimate_skew(image: Image.Image) -> float:
