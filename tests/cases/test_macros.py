@@ -8,6 +8,8 @@ from kundenversteher.cases.macros import (
     macros_for_case,
     render_macro,
 )
+from kundenversteher.cases.models import Case
+from kundenversteher.customers.models import Customer
 from kundenversteher.intelligence.types import EntityKind
 from tests.cases.factories import make_agent, make_team
 from tests.customers.factories import make_customer, make_order
@@ -20,12 +22,10 @@ from tests.workspace.case_view_factories import (
 BODY = "Guten Tag, wo bleibt meine Bestellung 4711? Gruß"
 
 
-def _case_with_order(*, customer_name: str = "Schmidt", order_owner: object = None) -> object:
-    customer = make_customer(customer_name, first_name="Clara")
-    make_order(order_owner or customer, number=4711, promised_date=date(2026, 11, 27))  # type: ignore[arg-type]
-    understanding = make_understanding(
-        BODY, entities=[(EntityKind.ORDER_NUMBER, "4711", "4711")]
-    )
+def _case_with_order(*, order_owner: Customer | None = None) -> Case:
+    customer = make_customer("Schmidt", first_name="Clara")
+    make_order(order_owner or customer, number=4711, promised_date=date(2026, 11, 27))
+    understanding = make_understanding(BODY, entities=[(EntityKind.ORDER_NUMBER, "4711", "4711")])
     return make_inbound_case(customer=customer, body_text=BODY, understanding=understanding)
 
 
@@ -51,8 +51,9 @@ def test_whitelisted_variables_are_filled_from_case_customer_agent_and_order(db)
 def test_english_macro_formats_the_delivery_date_in_english(db):
     case = _case_with_order()
     macro = make_macro(
-        "Delivery", language="en", body="Your order {{ order.number }} arrives on "
-        "{{ order.delivery_date }}."
+        "Delivery",
+        language="en",
+        body="Your order {{ order.number }} arrives on {{ order.delivery_date }}.",
     )
 
     rendered = render_macro(macro=macro, case=case, agent=None)
