@@ -231,3 +231,23 @@ def test_logout_is_post_only_and_ends_the_session(db: None, client: Client) -> N
 
     assert response["Location"] == "/portal/anmelden/"
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_lists_links_read_only_without_the_hash(db: None, client: Client) -> None:
+    from tests.cases.factories import make_user
+
+    make_portal_customer()
+    services.request_login_link(
+        email="clara.schmidt@example.de", link_base="http://x/portal/anmelden/", valid_minutes=15
+    )
+    token = PortalLoginToken.objects.get()
+    client.force_login(make_user("admin", is_superuser=True))
+
+    listing = client.get("/admin/portal/portallogintoken/")
+    detail = client.get(f"/admin/portal/portallogintoken/{token.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "clara" in listing.content.decode()
+    assert detail.status_code == 200
+    assert token.token_hash not in detail.content.decode()
+    assert client.get("/admin/portal/portallogintoken/add/").status_code == 403
