@@ -119,15 +119,17 @@ def test_keyboard_r_focuses_the_reply_editor_and_n_the_note(page, live_url, pers
     assert page.evaluate("document.activeElement.id") == "kv-note"
 
 
-def test_one_click_correction_in_the_browser(page, live_url, personas, login_as):
+def test_one_click_correction_keeps_the_reply_being_written(page, live_url, personas, login_as):
     case = _case(personas)
     login_as(page, "anna")
     page.goto(f"{live_url}/cases/{case.number}/")
+    page.locator("#kv-reply").press_sequentially("Entwurf, noch nicht fertig")
 
     with page.expect_navigation():
         page.click("#understanding button.kv-chip:has-text('Liefertermin')")
 
     assert "Korrektur gespeichert: Liefertermin." in page.locator(".messages").inner_text()
+    expect(page.locator("#kv-reply")).to_have_value("Entwurf, noch nicht fertig")
     case.refresh_from_db()
     assert case.intent == "delivery_date"
 

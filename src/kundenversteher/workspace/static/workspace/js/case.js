@@ -71,9 +71,37 @@
     });
   }
 
+  // Side actions (assign, status, corrections) reload the page: the text being written in the
+  // reply or note editor is kept per case in sessionStorage (this tab only, gone when it closes)
+  // and dropped when that editor's own form is sent.
+  function setupDrafts() {
+    var container = document.getElementById("kv-case");
+    if (!container || !window.sessionStorage) return;
+    ["kv-reply", "kv-note"].forEach(function (id) {
+      var field = document.getElementById(id);
+      if (!field) return;
+      var key = "kv-draft:" + container.dataset.caseNumber + ":" + id;
+      try {
+        var saved = window.sessionStorage.getItem(key);
+        if (saved && !field.value) field.value = saved;
+        field.addEventListener("input", function () {
+          window.sessionStorage.setItem(key, field.value);
+        });
+        if (field.form) {
+          field.form.addEventListener("submit", function () {
+            window.sessionStorage.removeItem(key);
+          });
+        }
+      } catch (e) {
+        /* storage disabled or full: drafts are a convenience only */
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     window.setInterval(tick, 30000);
+    setupDrafts();
     setupMacros();
   });
 })();
