@@ -160,7 +160,7 @@ def _take(path: Path, *, receive: ReceiveFunction, max_bytes: int) -> int | None
         # Not the file's fault as far as we know (database, disk): it stays for the next look.
         logger.exception("drop folder: receive failed for %s", path.name)
         return None
-    move = partial(_move, path, path.parent / DONE_DIR)
+    move = partial(_move_to_done, path)
     if transaction.get_connection().in_atomic_block:
         # Called inside a caller's transaction: the file stays until the row is really there.
         transaction.on_commit(move)
@@ -198,11 +198,23 @@ def _read_scan(path: Path, *, max_bytes: int) -> tuple[bytes, str]:
     return content, content_type
 
 
+def _move_to_done(path: Path) -> None:
+    try:
+        _move(path, path.parent / DONE_DIR)
+    except OSError:
+        # Stored already: the file stays, the next look finds it a duplicate and moves it then.
+        logger.exception("drop folder: could not move %s to %s/", path.name, DONE_DIR)
+
+
 def _fail(path: Path, reason: str) -> None:
-    target = _move(path, path.parent / FAILED_DIR)
-    note = target.with_name(f"{target.name}.error.txt")
-    stamp = timezone.localtime().strftime("%d.%m.%Y %H:%M:%S")
-    note.write_text(f"{path.name} ({stamp}): {reason}\n", encoding="utf-8")
+    try:
+        target = _move(path, path.parent / FAILED_DIR)
+        note = target.with_name(f"{target.name}.error.txt")
+        stamp = timezone.localtime().strftime("%d.%m.%Y %H:%M:%S")
+        note.write_text(f"{path.name} ({stamp}): {reason}\n", encoding="utf-8")
+    except OSError:
+        # The file stays where it is and is judged again at a later look; never lost.
+        logger.exception("drop folder: could not move %s to %s/", path.name, FAILED_DIR)
 
 
 def _move(path: Path, directory: Path) -> Path:
