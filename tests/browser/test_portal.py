@@ -1,5 +1,6 @@
 """Customer portal in a real browser: Clara signs in by magic link, sees only her cases, replies
-with an upload, and Anna finds the reply in the agent's case view (after loading the page)."""
+with an upload; Anna, who has the case open, is told live that something happened (B3's live
+notice) and sees the reply after reloading."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ def test_clara_signs_in_by_link_replies_with_upload_and_anna_sees_it(
     agent_reply(mine, by=personas.anna, text="Bitte schicken Sie uns ein Foto vom Typenschild.")
     theirs = make_customer_case(personas.other_customer, subject="Olgas Rechnungskopie")
     before = mail_files()
+    agent_context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
+    agent = agent_context.new_page()
+    login_as(agent, "anna")
+    agent.goto(f"{live_url}/cases/{mine.number}/")
+    notice = agent.locator("[data-kv-live-notice]")
+    assert notice.is_hidden()
 
     page.goto(f"{live_url}/portal/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill("clara.schmidt@example.de")
@@ -80,11 +87,10 @@ def test_clara_signs_in_by_link_replies_with_upload_and_anna_sees_it(
     screenshot(page, "portal-case-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    agent_context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
     try:
-        agent = agent_context.new_page()
-        login_as(agent, "anna")
-        agent.goto(f"{live_url}/cases/{mine.number}/")
+        notice.wait_for(state="visible")  # pushed over the websocket, no reload
+        assert agent.get_by_text("Hier ist das Foto vom Typenschild.").count() == 0
+        agent.reload()
         agent.get_by_text("Hier ist das Foto vom Typenschild.").wait_for()
         assert agent.get_by_text("typenschild.txt").first.is_visible()
     finally:
