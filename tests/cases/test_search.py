@@ -145,7 +145,11 @@ def test_sqlite_triggers_exist_after_all_migrations(db):
 
     for table in ("cases_case_fts", "cases_message_fts"):
         assert {f"{table}_ai", f"{table}_ad", f"{table}_au"} <= names
-    assert {"cases_case_received_at_kv", "cases_case_updated_at_kv"} <= names
+    assert {
+        "cases_case_received_at_kv",
+        "cases_case_updated_at_kv",
+        "cases_case_resolution_due_kv",
+    } <= names
 
 
 @pytest.mark.skipif(not is_postgres(), reason="PostgreSQL full-text indexes")
@@ -159,6 +163,7 @@ def test_postgres_indexes_exist_after_all_migrations(db):
         "cases_message_body_text_fts",
         "cases_case_received_at_kv",
         "cases_case_updated_at_kv",
+        "cases_case_resolution_due_kv",
     } <= names
 
 

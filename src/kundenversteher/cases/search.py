@@ -305,6 +305,13 @@ def list_inbox(
         due_within_minutes=due_within_minutes,
         **kwargs,
     ).filter(extra)
+    active_only = status or (ACTIVE if view in {InboxView.DUE, InboxView.BREACHED} else ())
+    if active_only and set(active_only) <= set(ACTIVE):
+        # Planner hint, same result: SQLite's statistics see ~4 statuses spread evenly and scan
+        # the table, while in practice almost every case is closed and the active ones are few.
+        # An id list from the status index lets it look up those few rows (200k cases: 250 ms
+        # → under 1 ms). Only for active statuses: closed ones are the many.
+        qs = qs.filter(pk__in=Case.objects.filter(status__in=list(active_only)).values("pk"))
     if filters.language:
         qs = qs.filter(language=filters.language)
     if filters.assignee == "me":
