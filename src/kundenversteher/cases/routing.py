@@ -39,14 +39,18 @@ def _reason(code: str, text: str) -> Reason:
     return {"code": code, "text": text}
 
 
-def _case_text(case: Case) -> str:
+def _first_inbound_text(case: Case) -> str:
     first = (
         Message.objects.filter(case=case, direction=Message.Direction.INBOUND)
         .order_by("created_at", "id")
         .values_list("body_text", flat=True)
         .first()
     )
-    return f"{case.subject}\n{first or ''}".casefold()
+    return first or ""
+
+
+def _case_text(case: Case, first_text: str) -> str:
+    return f"{case.subject}\n{first_text}".casefold()
 
 
 def _customer_tier(case: Case) -> str:
@@ -93,7 +97,7 @@ def open_load_by_agent(user_ids: list[int]) -> dict[int, int]:
 
 
 def _pick_agent(
-    case: Case, team: Team, *, now: datetime, reasons: list[Reason]
+    case: Case, team: Team, *, now: datetime, reasons: list[Reason], specs: sla.SpecCache
 ) -> AgentProfile | None:
     members = list(
         AgentProfile.objects.filter(teams=team, user__is_active=True)
@@ -129,7 +133,9 @@ def _pick_agent(
                 )
             )
             continue
-        if member.calendar is not None and not is_open_at(member.calendar.spec(), now):
+        if member.calendar is not None and not is_open_at(
+            sla.calendar_spec(member.calendar, specs), now
+        ):
             reasons.append(
                 _reason(
                     "skip_off_duty",
@@ -194,75 +200,91 @@ def route_case(*, case_id: int, now: datetime | None = None) -> RoutingDecision:
     now = now or timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        reasons: list[Reason] = []
-        text = _case_text(case)
-        tier = _customer_tier(case)
-        rule: RoutingRule | None = None
-        for candidate in RoutingRule.objects.filter(active=True).select_related("team"):
-            matched = match_rule(candidate, case, text=text, tier=tier)
-            if matched is not None:
-                rule = candidate
-                detail = ", ".join(matched) or _("ohne Bedingungen")
-                reasons.append(
-                    _reason(
-                        "rule_matched",
-                        _("Regel »%(rule)s« passte: %(detail)s")
-                        % {"rule": candidate.name, "detail": detail},
-                    )
-                )
-                break
-        team: Team | None
-        if rule is not None:
-            team = rule.team
-        else:
-            team = Team.objects.filter(is_default=True).order_by("id").first()
-            if team is not None:
-                reasons.append(
-                    _reason(
-                        "default_team",
-                        _("Keine Regel passte: Standardteam »%s«") % team.name,
-                    )
-                )
-            else:
-                reasons.append(
-                    _reason("no_team", _("Keine Regel passte und kein Standardteam festgelegt."))
-                )
-        agent = _pick_agent(case, team, now=now, reasons=reasons) if team is not None else None
-        update_fields = ["team", "assignee", "version", "updated_at"]
-        case.team = team
-        case.assignee = agent.user if agent is not None else None
-        if rule is not None and rule.set_priority and rule.set_priority != case.priority:
-            case.priority = rule.set_priority
-            update_fields.append("priority")
-            if sla.reapply_policy(case, customer_tier=tier):
-                update_fields += ["sla_policy", "first_response_due", "resolution_due"]
+        return route_locked(case, now=now)
+
+
+def route_locked(
+    case: Case,
+    *,
+    now: datetime,
+    first_text: str | None = None,
+    specs: sla.SpecCache | None = None,
+) -> RoutingDecision:
+    """``route_case`` for a case the caller has just written or locked in its transaction.
+
+    ``open_case`` passes the first message's text and the calendar specs it already read, so
+    routing a new case does not read them again; ``case.customer`` should be loaded.
+    """
+    specs = {} if specs is None else specs
+    reasons: list[Reason] = []
+    text = _case_text(case, _first_inbound_text(case) if first_text is None else first_text)
+    tier = _customer_tier(case)
+    rule: RoutingRule | None = None
+    for candidate in RoutingRule.objects.filter(active=True).select_related("team"):
+        matched = match_rule(candidate, case, text=text, tier=tier)
+        if matched is not None:
+            rule = candidate
+            detail = ", ".join(matched) or _("ohne Bedingungen")
             reasons.append(
                 _reason(
-                    "set_priority", _("Priorität gesetzt: %s") % rule.get_set_priority_display()
+                    "rule_matched",
+                    _("Regel »%(rule)s« passte: %(detail)s")
+                    % {"rule": candidate.name, "detail": detail},
                 )
             )
-        if rule is not None and rule.add_tag and rule.add_tag not in case.tags:
-            case.tags = [*case.tags, rule.add_tag]
-            update_fields.append("tags")
-            reasons.append(_reason("add_tag", _("Schlagwort gesetzt: %s") % rule.add_tag))
-        case.version += 1
-        case.save(update_fields=update_fields)
-        if agent is not None:
-            AgentProfile.objects.filter(pk=agent.pk).update(last_assigned_at=now)
-        decision = RoutingDecision.objects.create(
-            case=case, rule=rule, team=team, agent=case.assignee, reasons=reasons
+            break
+    team: Team | None
+    if rule is not None:
+        team = rule.team
+    else:
+        team = Team.objects.filter(is_default=True).order_by("id").first()
+        if team is not None:
+            reasons.append(
+                _reason(
+                    "default_team",
+                    _("Keine Regel passte: Standardteam »%s«") % team.name,
+                )
+            )
+        else:
+            reasons.append(
+                _reason("no_team", _("Keine Regel passte und kein Standardteam festgelegt."))
+            )
+    agent = (
+        _pick_agent(case, team, now=now, reasons=reasons, specs=specs) if team is not None else None
+    )
+    update_fields = ["team", "assignee", "version", "updated_at"]
+    case.team = team
+    case.assignee = agent.user if agent is not None else None
+    if rule is not None and rule.set_priority and rule.set_priority != case.priority:
+        case.priority = rule.set_priority
+        update_fields.append("priority")
+        if sla.reapply_policy(case, customer_tier=tier, specs=specs):
+            update_fields += ["sla_policy", "first_response_due", "resolution_due"]
+        reasons.append(
+            _reason("set_priority", _("Priorität gesetzt: %s") % rule.get_set_priority_display())
         )
-        record(
-            "case.routed",
-            case_id=case.pk,
-            customer_id=case.customer_id,
-            subject=case,
-            data={
-                "team_id": team.pk if team else None,
-                "agent_id": case.assignee_id,
-                "rule_id": rule.pk if rule else None,
-                "decision_id": decision.pk,
-                "reasons": [r["code"] for r in reasons],
-            },
-        )
+    if rule is not None and rule.add_tag and rule.add_tag not in case.tags:
+        case.tags = [*case.tags, rule.add_tag]
+        update_fields.append("tags")
+        reasons.append(_reason("add_tag", _("Schlagwort gesetzt: %s") % rule.add_tag))
+    case.version += 1
+    case.save(update_fields=update_fields)
+    if agent is not None:
+        AgentProfile.objects.filter(pk=agent.pk).update(last_assigned_at=now)
+    decision = RoutingDecision.objects.create(
+        case=case, rule=rule, team=team, agent=case.assignee, reasons=reasons
+    )
+    record(
+        "case.routed",
+        case_id=case.pk,
+        customer_id=case.customer_id,
+        subject=case,
+        data={
+            "team_id": team.pk if team else None,
+            "agent_id": case.assignee_id,
+            "rule_id": rule.pk if rule else None,
+            "decision_id": decision.pk,
+            "reasons": [r["code"] for r in reasons],
+        },
+    )
     return decision

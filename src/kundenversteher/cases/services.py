@@ -53,7 +53,7 @@ from kundenversteher.cases.models import (
     UnderstandingCorrection,
 )
 from kundenversteher.cases.numbering import allocate_case_number
-from kundenversteher.cases.routing import route_case
+from kundenversteher.cases.routing import route_locked
 from kundenversteher.cases.states import (
     ACTIVE_STATUSES,
     Status,
@@ -284,65 +284,118 @@ def open_case(
     identity: Mapping[str, Any] | None = None,
 ) -> Case:
     """Open a case (with the customer's first message if given), apply SLA and route it."""
-    now = now or timezone.now()
-    portal_user = by if isinstance(by, AbstractBaseUser) and role_of(by) == CUSTOMER_ROLE else None
     with transaction.atomic():
-        if portal_user is not None:
-            # Portal users open cases only for themselves, whatever id they send.
-            own = (
-                Customer.objects.filter(user_id=int(portal_user.pk))
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if customer_id not in {None, own}:
-                raise NotAllowed(
-                    _("Anliegen können nur für das eigene Kundenkonto angelegt werden.")
-                )
-            customer_id = own
-        customer = Customer.objects.get(pk=customer_id) if customer_id is not None else None
-        case = Case(
-            number=allocate_case_number(at=now),
-            subject=subject.strip()[:300] or _("(ohne Betreff)"),
-            status=Status.NEW.value,
-            priority=Priority(priority),
+        case, _message = _open_case(
+            subject=subject,
             channel=channel,
+            customer_id=customer_id,
             language=language,
             intent=intent,
             intent_confidence=intent_confidence,
             sentiment=sentiment,
             urgency=urgency,
-            customer=customer,
-            received_at=now,
-            tags=list(dict.fromkeys(tags)),
-        )
-        sla.apply_policy(case, customer_tier=customer.tier if customer else "", now=now)
-        case.save()
-        _record(
-            "case.created",
-            case,
+            priority=priority,
+            tags=tags,
+            body_text=body_text,
+            body_html=body_html,
+            author_label=author_label,
+            raw_ref=raw_ref,
+            attachments=attachments,
+            max_attachment_bytes=max_attachment_bytes,
+            route=route,
             by=by,
-            data={"intent": intent, "priority": case.priority, "sla_policy_id": case.sla_policy_id},
+            now=now or timezone.now(),
+            understanding=understanding,
+            identity=identity,
         )
-        if body_text or body_html or attachments:
-            _store_message(
-                case,
-                direction=Message.Direction.INBOUND,
-                channel=channel,
-                author=portal_user,
-                author_label=author_label,
-                body_text=body_text,
-                body_html=body_html,
-                raw_ref=raw_ref,
-                attachments=attachments,
-                max_attachment_bytes=max_attachment_bytes,
-                now=now,
-                understanding=understanding,
-                identity=identity,
-            )
-        if route:
-            route_case(case_id=case.pk, now=now)
-            case.refresh_from_db()
     return case
+
+
+def _open_case(
+    *,
+    subject: str,
+    channel: str,
+    customer_id: int | None,
+    language: str,
+    intent: str,
+    intent_confidence: float | None,
+    sentiment: str,
+    urgency: str,
+    priority: str,
+    tags: Sequence[str],
+    body_text: str,
+    body_html: str,
+    author_label: str,
+    raw_ref: str,
+    attachments: Sequence[AttachmentUpload],
+    max_attachment_bytes: int | None,
+    route: bool,
+    by: Actor,
+    now: datetime,
+    understanding: Mapping[str, Any] | None,
+    identity: Mapping[str, Any] | None,
+) -> tuple[Case, Message | None]:
+    """``open_case``'s work inside the caller's transaction; also returns the stored message."""
+    portal_user = by if isinstance(by, AbstractBaseUser) and role_of(by) == CUSTOMER_ROLE else None
+    if portal_user is not None:
+        # Portal users open cases only for themselves, whatever id they send.
+        own = (
+            Customer.objects.filter(user_id=int(portal_user.pk))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if customer_id not in {None, own}:
+            raise NotAllowed(_("Anliegen können nur für das eigene Kundenkonto angelegt werden."))
+        customer_id = own
+    customer = Customer.objects.get(pk=customer_id) if customer_id is not None else None
+    case = Case(
+        number=allocate_case_number(at=now),
+        subject=subject.strip()[:300] or _("(ohne Betreff)"),
+        status=Status.NEW.value,
+        priority=Priority(priority),
+        channel=channel,
+        language=language,
+        intent=intent,
+        intent_confidence=intent_confidence,
+        sentiment=sentiment,
+        urgency=urgency,
+        customer=customer,
+        received_at=now,
+        tags=list(dict.fromkeys(tags)),
+    )
+    specs: sla.SpecCache = {}
+    sla.apply_policy(case, customer_tier=customer.tier if customer else "", now=now, specs=specs)
+    case.save()
+    _record(
+        "case.created",
+        case,
+        by=by,
+        data={"intent": intent, "priority": case.priority, "sla_policy_id": case.sla_policy_id},
+    )
+    message: Message | None = None
+    if body_text or body_html or attachments:
+        message = _store_message(
+            case,
+            direction=Message.Direction.INBOUND,
+            channel=channel,
+            author=portal_user,
+            author_label=author_label,
+            body_text=body_text,
+            body_html=body_html,
+            raw_ref=raw_ref,
+            attachments=attachments,
+            max_attachment_bytes=max_attachment_bytes,
+            now=now,
+            understanding=understanding,
+            identity=identity,
+        )
+    if route:
+        # The case was written in this transaction, so nobody else can hold it: routed in
+        # place (no re-read, no lock query) with the text and calendars already at hand.
+        route_locked(
+            case, now=now, first_text=body_text if message is not None else "", specs=specs
+        )
+    return case, message
 
 
 def add_message(
@@ -462,7 +515,7 @@ def file_inbound(
                     identity=identity,
                 )
             previous = target
-        case = open_case(
+        case, message = _open_case(
             subject=subject,
             channel=channel,
             customer_id=customer_id
@@ -480,6 +533,9 @@ def file_inbound(
             raw_ref=raw_ref,
             attachments=attachments,
             max_attachment_bytes=max_attachment_bytes,
+            tags=(),
+            route=True,
+            by=None,
             now=now,
             understanding=understanding,
             identity=identity,
@@ -487,7 +543,9 @@ def file_inbound(
         if previous is not None:
             CaseLink.objects.create(from_case=case, to_case=previous, kind=CaseLink.Kind.RELATED)
             _record("case.follow_up_opened", previous, by=None, data={"new_case_id": case.pk})
-        return case.messages.get()  # open_case stored exactly this one message
+        if message is None:  # pragma: no cover - the emptiness check above rules this out
+            raise CaseError(_("Leere Nachricht: nichts abzulegen."))
+        return message
 
 
 def correct_understanding(

@@ -17,7 +17,21 @@ from kundenversteher.cases.calendars import (
     add_business_seconds,
     business_seconds_between,
 )
-from kundenversteher.cases.models import Case, SLAAlert, SLAPolicy
+from kundenversteher.cases.models import BusinessCalendar, Case, SLAAlert, SLAPolicy
+
+# Calendar id → its spec, for the length of one service call: building a spec reads the
+# calendar's closed days, and opening a case needs the same calendar for SLA and routing.
+SpecCache = dict[int, CalendarSpec]
+
+
+def calendar_spec(calendar: BusinessCalendar, cache: SpecCache | None = None) -> CalendarSpec:
+    """``calendar.spec()``, read once per ``cache`` (pass a fresh dict per service call)."""
+    if cache is None:
+        return calendar.spec()
+    spec = cache.get(calendar.pk)
+    if spec is None:
+        spec = cache[calendar.pk] = calendar.spec()
+    return spec
 
 
 def select_policy(*, priority: str, customer_tier: str) -> SLAPolicy | None:
@@ -38,19 +52,21 @@ def _spec(case: Case) -> CalendarSpec | None:
     return policy.calendar.spec() if policy is not None else None
 
 
-def apply_policy(case: Case, *, customer_tier: str, now: datetime) -> None:
+def apply_policy(
+    case: Case, *, customer_tier: str, now: datetime, specs: SpecCache | None = None
+) -> None:
     """Attach the matching policy and set first-response and resolution due times."""
     policy = select_policy(priority=case.priority, customer_tier=customer_tier)
     case.sla_policy = policy
     if policy is None:
         case.first_response_due = case.next_response_due = case.resolution_due = None
         return
-    spec = policy.calendar.spec()
+    spec = calendar_spec(policy.calendar, specs)
     case.first_response_due = add_business_minutes(spec, now, policy.first_response_minutes)
     case.resolution_due = add_business_minutes(spec, now, policy.resolution_minutes)
 
 
-def reapply_policy(case: Case, *, customer_tier: str) -> bool:
+def reapply_policy(case: Case, *, customer_tier: str, specs: SpecCache | None = None) -> bool:
     """After a priority change: switch to the matching policy, due times counted from receipt.
 
     Time already spent waiting for the customer still extends the new due times. Returns
@@ -60,7 +76,7 @@ def reapply_policy(case: Case, *, customer_tier: str) -> bool:
     if policy is None or policy.pk == case.sla_policy_id:
         return False
     case.sla_policy = policy
-    spec = policy.calendar.spec()
+    spec = calendar_spec(policy.calendar, specs)
     start = case.received_at
     waited = case.sla_paused_seconds
     if case.first_responded_at is None:
