@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError
 
@@ -75,7 +75,20 @@ def watch_mailbox(
     reissue_seconds: float = REISSUE_SECONDS,
     poll: Callable[[int], None] = _poll,
 ) -> None:
-    """Run until ``stop`` is set or the mailbox is deactivated."""
+    """Run until ``stop`` is set or the mailbox is deactivated (in a thread of its own)."""
+    try:
+        _watch(mailbox_id, stop, check_seconds, reissue_seconds, poll)
+    finally:
+        connection.close()  # this thread's database connection ends with it
+
+
+def _watch(
+    mailbox_id: int,
+    stop: threading.Event,
+    check_seconds: float,
+    reissue_seconds: float,
+    poll: Callable[[int], None],
+) -> None:
     backoff = 1.0
     while not stop.is_set():
         try:

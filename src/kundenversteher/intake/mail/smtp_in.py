@@ -13,7 +13,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import connection
 
 from kundenversteher.intake.mail import queries, services
 
@@ -34,14 +34,16 @@ def _store(rcpt_tos: list[str], raw: bytes, mail_from: str, peer: str) -> int | 
         )
         return received.inbound_id
     finally:
-        close_old_connections()
+        # Runs in asgiref's executor thread: no connection may outlive the call.
+        connection.close()
 
 
 def _known_recipient(address: str) -> bool:
     try:
         return queries.mailbox_for_address(address) is not None
     finally:
-        close_old_connections()
+        # Runs in asgiref's executor thread: no connection may outlive the call.
+        connection.close()
 
 
 class IntakeSmtpHandler:
