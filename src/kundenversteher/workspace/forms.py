@@ -17,26 +17,8 @@ from kundenversteher.cases.access import role_of
 from kundenversteher.cases.models import STATUS_CHOICES, AgentProfile, Channel, Priority, Role, Team
 from kundenversteher.cases.search import InboxFilters, InboxSort, InboxView, may_use_view
 
-# The demo company's intent taxonomy (shared domain facts), in display order.
-INTENT_LABELS: dict[str, Promise] = {
-    "order_status": _("Bestellstatus"),
-    "delivery_date": _("Liefertermin"),
-    "order_cancellation": _("Stornierung einer Bestellung"),
-    "return_refund": _("Rücksendung und Erstattung"),
-    "invoice_copy": _("Rechnungskopie"),
-    "payment_issue": _("Zahlungsproblem"),
-    "password_reset": _("Passwort zurücksetzen"),
-    "address_change": _("Adressänderung"),
-    "contract_info": _("Vertragsauskunft"),
-    "contract_cancellation": _("Vertragskündigung"),
-    "repair_status": _("Reparaturstatus"),
-    "maintenance_appointment": _("Wartungstermin"),
-    "device_fault": _("Gerätestörung"),
-    "product_info": _("Produktinformation"),
-    "complaint": _("Beschwerde"),
-    "praise": _("Lob"),
-    "other": _("Sonstiges"),
-}
+# One taxonomy for the whole workspace: the case view's labels (shared domain facts).
+from kundenversteher.workspace.case_forms import INTENT_LABELS
 
 VIEW_LABELS: dict[InboxView, Promise] = {
     InboxView.MINE: _("Meine Anliegen"),

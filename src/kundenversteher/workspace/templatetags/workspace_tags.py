@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from kundenversteher.cases.access import role_of
 from kundenversteher.cases.models import Case, Role
 from kundenversteher.cases.states import ACTIVE_STATUSES
-from kundenversteher.workspace.forms import INTENT_LABELS
+from kundenversteher.workspace.case_forms import INTENT_LABELS
 
 register = template.Library()
 
