@@ -57,6 +57,11 @@ def test_a_supervisor_sees_who_is_online_and_reassigns_an_overdue_case(
         expect(service).to_contain_text("Service")
         screenshot(page, "supervisor")
 
+        # A case arriving meanwhile: the page says so instead of changing under the cursor.
+        page.wait_for_function("document.documentElement.dataset.kvLive === 'connected'")
+        make_case(subject="Eingang während der Ansicht", route=False)
+        expect(page.locator("[data-kv-live-notice]")).to_be_visible(timeout=8000)
+
         page.get_by_label(f"{overdue.number} auswählen").check()
         page.get_by_label("Zuweisen an").select_option(label="Anna")
         page.get_by_role("button", name="Zuweisen", exact=True).click()

@@ -15,6 +15,9 @@
  *   <section data-kv-live-case="17"> … <p data-kv-live-notice hidden>Neue Nachricht – neu laden</p>
  *   → a hint for that case un-hides the notice and announces its text.
  *
+ *   <div data-kv-live-watch> … <p data-kv-live-notice hidden>Neue Änderungen – neu laden</p>
+ *   → (pages without rows, e.g. the team overview) any hint un-hides the notice, once.
+ *
  *   <div data-kv-live-region aria-live="polite" role="status"></div>   (created if missing)
  *
  * Every staff page holding this script opens /ws/inbox/ (or /ws/cases/<id>/), which also keeps the
@@ -138,7 +141,7 @@
 
   function showCaseNotice(container, hint) {
     var notice = container.querySelector("[data-kv-live-notice]");
-    if (notice) {
+    if (notice && notice.hidden) {
       notice.hidden = false;
       announce(notice.textContent.trim());
     }
@@ -182,10 +185,13 @@
         }
         // Looked up per hint: htmx swaps the inbox table when filters change.
         var inbox = document.querySelector(INBOX_SELECTOR);
+        var watch = document.querySelector("[data-kv-live-watch]");
         if (caseContainer) {
           showCaseNotice(caseContainer, hint);
         } else if (inbox) {
           updateInbox(inbox, hint);
+        } else if (watch) {
+          showCaseNotice(watch, hint);
         }
       });
       socket.addEventListener("close", function (event) {
