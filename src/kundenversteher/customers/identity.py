@@ -142,12 +142,15 @@ def _active(customer_ids: Iterable[int]) -> list[int]:
 def _by_identity(kind: str, value: str) -> int | None:
     row = (
         CustomerIdentity.objects.filter(kind=kind, value=value, customer__erased_at__isnull=True)
-        .values_list("customer_id", flat=True)
+        .values_list("customer_id", "customer__merged_into_id")
         .first()
     )
     if row is None:
         return None
-    found = _active([row])
+    customer_id, merged_into_id = row
+    if merged_into_id is None:
+        return int(customer_id)  # not merged, not erased (filtered above): no second query
+    found = _active([customer_id])
     return found[0] if found else None
 
 

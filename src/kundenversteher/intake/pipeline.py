@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,13 +118,11 @@ def index_message_id(*, message_id: str, case_id: int) -> None:
     """Message-ID → case; the first assignment wins (a Message-ID never moves)."""
     if not message_id:
         return
-    try:
-        with transaction.atomic():
-            MessageIdIndex.objects.get_or_create(
-                message_id=message_id, defaults={"case_id": case_id}
-            )
-    except IntegrityError:
-        pass  # a concurrent writer indexed the same Message-ID first: the first one wins
+    # INSERT … ON CONFLICT DO NOTHING: one statement and no savepoint; an existing row (or a
+    # concurrent writer's) keeps its case, so the first assignment wins.
+    MessageIdIndex.objects.bulk_create(
+        [MessageIdIndex(message_id=message_id, case_id=case_id)], ignore_conflicts=True
+    )
 
 
 # --- claiming and state changes (each one short transaction, guarded by the claim token) ------
@@ -181,34 +179,45 @@ def release_stale(*, older_than: timedelta, now: datetime | None = None) -> list
 
 
 @contextmanager
-def _step(inbound: InboundMessage, name: str) -> Iterator[dict[str, Any]]:
-    """Time one step and keep a row of its outcome (``detail["status"]`` may say skipped)."""
+def _step(inbound: InboundMessage, name: str, steps: list[InboundStep]) -> Iterator[dict[str, Any]]:
+    """Time one step and keep a row of its outcome (``detail["status"]`` may say skipped).
+
+    The rows wait in ``steps`` until the run ends (``_run`` writes them in one INSERT, failed
+    runs included): one statement per message instead of one committed INSERT per step.
+    """
     started = time.perf_counter()
     detail: dict[str, Any] = {}
     try:
         yield detail
     except _ClaimLostError:
         detail["error"] = "claim lost: another run took this message over"
-        _save_step(inbound, name, InboundStep.Status.SKIPPED, detail, started)
+        _save_step(inbound, name, InboundStep.Status.SKIPPED, detail, started, steps)
         raise
     except Exception as exc:
         detail["error"] = f"{type(exc).__name__}: {exc}"[:2000]
-        _save_step(inbound, name, InboundStep.Status.FAILED, detail, started)
+        _save_step(inbound, name, InboundStep.Status.FAILED, detail, started, steps)
         raise
     status = detail.pop("status", InboundStep.Status.OK)
-    _save_step(inbound, name, status, detail, started)
+    _save_step(inbound, name, status, detail, started, steps)
 
 
 def _save_step(
-    inbound: InboundMessage, name: str, status: str, detail: dict[str, Any], started: float
+    inbound: InboundMessage,
+    name: str,
+    status: str,
+    detail: dict[str, Any],
+    started: float,
+    steps: list[InboundStep],
 ) -> None:
-    InboundStep.objects.create(
-        inbound=inbound,
-        name=name,
-        status=status,
-        detail=detail,
-        attempt=inbound.attempts,
-        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+    steps.append(
+        InboundStep(
+            inbound=inbound,
+            name=name,
+            status=status,
+            detail=detail,
+            attempt=inbound.attempts,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
     )
 
 
@@ -465,11 +474,23 @@ def process(inbound_id: int, *, config: PipelineConfig) -> ProcessOutcome:
 
 
 def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> ProcessOutcome:
+    steps: list[InboundStep] = []
+    try:
+        return _run_steps(inbound, token, config, steps)
+    finally:
+        # Outside the filing transaction, like the single rows were: a rolled-back filing
+        # keeps the record of its failed step.
+        InboundStep.objects.bulk_create(steps)
+
+
+def _run_steps(
+    inbound: InboundMessage, token: str, config: PipelineConfig, steps: list[InboundStep]
+) -> ProcessOutcome:
     raw = read_raw(inbound)
     if raw is None:
         raise RawFileMissing(_("Die Originaldatei fehlt: %(path)s") % {"path": inbound.raw_path})
 
-    with _step(inbound, "parse") as detail:
+    with _step(inbound, "parse", steps) as detail:
         if inbound.content_type.split(";")[0].strip().lower() == "message/rfc822":
             content = _parse_mail(raw, inbound, config)
         else:
@@ -484,11 +505,11 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
         )
 
     if content.auto_kind:
-        return _link_automatic(inbound, token, content)
+        return _link_automatic(inbound, token, content, steps)
     if not content.text and not content.attachments:
         raise NothingToFile(_("Die Nachricht enthält weder Text noch Anhänge."))
 
-    with _step(inbound, "understand") as detail:
+    with _step(inbound, "understand", steps) as detail:
         if config.step_delay_seconds:
             time.sleep(config.step_delay_seconds)
         understanding = analyse(
@@ -506,7 +527,7 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
             }
         )
 
-    with _step(inbound, "identify") as detail:
+    with _step(inbound, "identify", steps) as detail:
         match = _identify(content, understanding)
         customer_id = match.customer_id if match is not None else None
         # No match is stored too, with its reason: the agent sees that we looked and found no one.
@@ -532,17 +553,17 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
         else:
             detail["status"] = InboundStep.Status.SKIPPED
 
-    with _step(inbound, "enrich") as detail:
+    with _step(inbound, "enrich", steps) as detail:
         enrichment = _enrich(understanding, customer_id)
         detail.update({kind: len(items) for kind, items in enrichment.items()})
         if not enrichment:
             detail["status"] = InboundStep.Status.SKIPPED
 
-    with _step(inbound, "thread") as detail:
+    with _step(inbound, "thread", steps) as detail:
         case_id, how = _thread(content, customer_id)
         detail.update({"case_id": case_id, "by": how})
 
-    with _step(inbound, "file") as detail:
+    with _step(inbound, "file", steps) as detail:
         attachments, notes = _checked_attachments(content, config.max_attachment_bytes)
         body_text = "\n\n".join([content.text, *content.notes, *notes]).strip()
         stored = understanding_to_dict(understanding)
@@ -584,12 +605,14 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
             except CaseError as exc:
                 # Refused for a reason a retry cannot change (empty, attachments refused).
                 raise NothingToFile(str(exc)) from exc
+            # Without a case to thread into, file_inbound always opens one for this message.
             new_case = (
-                not Message.objects.filter(case_id=message.case_id).exclude(pk=message.pk).exists()
+                case_id is None
+                or not Message.objects.filter(case_id=message.case_id)
+                .exclude(pk=message.pk)
+                .exists()
             )
-            case_customer = (
-                Message.objects.filter(pk=message.pk).values_list("case__customer_id", flat=True)
-            ).get()
+            case_customer = message.case.customer_id  # the case file_inbound wrote or locked
             InboundMessage.objects.filter(pk=inbound.pk).update(
                 case_id=message.case_id,
                 case_message_id=message.pk,
@@ -620,11 +643,13 @@ def _run(inbound: InboundMessage, token: str, config: PipelineConfig) -> Process
     )
 
 
-def _link_automatic(inbound: InboundMessage, token: str, content: _Content) -> ProcessOutcome:
+def _link_automatic(
+    inbound: InboundMessage, token: str, content: _Content, steps: list[InboundStep]
+) -> ProcessOutcome:
     """Auto-replies and bounces: linked to the case they refer to, never filed as a customer
     message (an out-of-office note must not reopen a case waiting for the customer) and never
     acknowledged. With no case to link, the row ends ``ignored`` (visible in the admin)."""
-    with _step(inbound, "link_automatic") as detail:
+    with _step(inbound, "link_automatic", steps) as detail:
         candidates = (
             [content.bounced_message_id]
             if content.bounced_message_id
