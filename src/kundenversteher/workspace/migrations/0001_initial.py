@@ -6,24 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgentPresence',
+            name="AgentPresence",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='presence', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='Benutzer')),
-                ('last_seen', models.DateTimeField(db_index=True, verbose_name='zuletzt aktiv')),
-                ('connections', models.PositiveIntegerField(default=0, verbose_name='offene Verbindungen')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="presence",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Benutzer",
+                    ),
+                ),
+                ("last_seen", models.DateTimeField(db_index=True, verbose_name="zuletzt aktiv")),
+                (
+                    "connections",
+                    models.PositiveIntegerField(default=0, verbose_name="offene Verbindungen"),
+                ),
             ],
             options={
-                'verbose_name': 'Anwesenheit',
-                'verbose_name_plural': 'Anwesenheiten',
+                "verbose_name": "Anwesenheit",
+                "verbose_name_plural": "Anwesenheiten",
             },
         ),
     ]
