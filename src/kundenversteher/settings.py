@@ -170,6 +170,8 @@ KV_INTAKE_STALE_MINUTES = env_int("KV_INTAKE_STALE_MINUTES", default=15)
 KV_CONTACT_MAX_PER_HOUR = env_int("KV_CONTACT_MAX_PER_HOUR", default=5)
 KV_MAX_ATTACHMENT_BYTES = env_int("KV_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
 KV_SLA_WARNING_MINUTES = env_int("KV_SLA_WARNING_MINUTES", default=60)  # warn before a breach
+# Live updates: seconds between event-log polls per web process (the source of browser hints).
+KV_LIVE_POLL_SECONDS = float(env_str("KV_LIVE_POLL_SECONDS", default="1.0"))
 KV_HOLIDAY_SUBDIVISION = env_str(
     "KV_HOLIDAY_SUBDIVISION", default="BY"
 )  # Bundesland, delivery dates
