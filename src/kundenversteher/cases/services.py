@@ -424,22 +424,14 @@ def add_message(
     now = now or timezone.now()
     with transaction.atomic():
         case = _lock(_follow_merges(case_id))
-        role = role_of(by) if by is not None else None
-        if by is not None:
-            if role == CUSTOMER_ROLE:
-                ensure_can_view_case(by, case)
-                direction = Message.Direction.INBOUND
-            else:
-                ensure_can_change_case(by, case)
-        _ensure_not_closed(case)
-        message = _store_message(
+        return _add_message_locked(
             case,
             direction=direction,
-            channel=channel,
-            author=by if isinstance(by, AbstractBaseUser) else None,
-            author_label=author_label,
             body_text=body_text,
             body_html=body_html,
+            channel=channel,
+            by=by,
+            author_label=author_label,
             raw_ref=raw_ref,
             attachments=attachments,
             max_attachment_bytes=max_attachment_bytes,
@@ -447,20 +439,62 @@ def add_message(
             understanding=understanding,
             identity=identity,
         )
-        if direction == Message.Direction.INBOUND:
-            _change_status(
-                case, on_customer_reply(case.status), by=by, now=now, reason="customer_reply"
-            )
-            sla.customer_wrote(case, now=now)
+
+
+def _add_message_locked(
+    case: Case,
+    *,
+    direction: str,
+    body_text: str,
+    body_html: str,
+    channel: str,
+    by: Actor,
+    author_label: str,
+    raw_ref: str,
+    attachments: Sequence[AttachmentUpload],
+    max_attachment_bytes: int | None,
+    now: datetime,
+    understanding: Mapping[str, Any] | None,
+    identity: Mapping[str, Any] | None,
+) -> Message:
+    """``add_message``'s work on a case the caller has locked in its transaction."""
+    role = role_of(by) if by is not None else None
+    if by is not None:
+        if role == CUSTOMER_ROLE:
+            ensure_can_view_case(by, case)
+            direction = Message.Direction.INBOUND
         else:
-            first = case.first_responded_at is None
-            sla.agent_answered(case, now=now)
-            if case.status == Status.NEW:
-                _change_status(case, Status.OPEN, by=by, now=now, reason="agent_reply")
-            if first:
-                _record("case.first_response", case, by=by, data={"message_id": message.pk})
-        case.version += 1
-        case.save()
+            ensure_can_change_case(by, case)
+    _ensure_not_closed(case)
+    message = _store_message(
+        case,
+        direction=direction,
+        channel=channel,
+        author=by if isinstance(by, AbstractBaseUser) else None,
+        author_label=author_label,
+        body_text=body_text,
+        body_html=body_html,
+        raw_ref=raw_ref,
+        attachments=attachments,
+        max_attachment_bytes=max_attachment_bytes,
+        now=now,
+        understanding=understanding,
+        identity=identity,
+    )
+    if direction == Message.Direction.INBOUND:
+        _change_status(
+            case, on_customer_reply(case.status), by=by, now=now, reason="customer_reply"
+        )
+        sla.customer_wrote(case, now=now)
+    else:
+        first = case.first_responded_at is None
+        sla.agent_answered(case, now=now)
+        if case.status == Status.NEW:
+            _change_status(case, Status.OPEN, by=by, now=now, reason="agent_reply")
+        if first:
+            _record("case.first_response", case, by=by, data={"message_id": message.pk})
+    case.version += 1
+    case.save()
     return message
 
 
@@ -498,14 +532,19 @@ def file_inbound(
     with transaction.atomic():
         previous: Case | None = None
         if case_id is not None:
-            target = Case.objects.filter(pk=_follow_merges(case_id)).first()
+            # Locked right away (one read instead of a look, then add_message's lock).
+            try:
+                target: Case | None = _lock(_follow_merges(case_id))
+            except CaseNotFound:
+                target = None
             if target is not None and target.status != Status.CLOSED:
-                return add_message(
-                    case_id=target.pk,
+                return _add_message_locked(
+                    target,
                     direction=Message.Direction.INBOUND,
                     body_text=body_text,
                     body_html=body_html,
                     channel=channel,
+                    by=None,
                     author_label=author_label,
                     raw_ref=raw_ref,
                     attachments=attachments,
