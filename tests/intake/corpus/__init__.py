@@ -138,7 +138,32 @@ def reply_header_flood_mail() -> bytes:
     ).encode()
 
 
+def _html_mail(subject: str, markup: str) -> bytes:
+    return (
+        f"From: kunde@example.de\r\nSubject: {subject}\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n\r\n" + markup
+    ).encode()
+
+
+def html_deep_nesting_mail() -> bytes:
+    """30 000 nested <div>: quadratic in the HTML5 tree builder (4 s for 20 000)."""
+    return _html_mail("Tief", "<div>" * 30_000 + "Bitte um Rückruf." + "</div>" * 30_000)
+
+
+def html_unclosed_comments_mail() -> bytes:
+    """20 000 "<!--a>" never closed: quadratic in html.parser (22 s)."""
+    return _html_mail("Kommentare", "<p>Bitte um Rückruf.</p>" + "<!--a>" * 20_000)
+
+
+def html_attribute_flood_mail() -> bytes:
+    """One tag with 20 000 attributes "<a": minutes in html5ever."""
+    return _html_mail("Attribute", "<p>Bitte um Rückruf.</p><a " + "<a " * 20_000 + ">x</a>")
+
+
 GENERATED: dict[str, Callable[[], bytes]] = {
+    "generated_html_deep_nesting.eml": html_deep_nesting_mail,
+    "generated_html_unclosed_comments.eml": html_unclosed_comments_mail,
+    "generated_html_attribute_flood.eml": html_attribute_flood_mail,
     "generated_reply_header_flood.eml": reply_header_flood_mail,
     "generated_big_attachment.eml": big_attachment_mail,
     "generated_zip_bomb.eml": zip_bomb_mail,
