@@ -35,6 +35,7 @@ from kundenversteher.cases.models import (
     CaseLink,
     CaseNumberCounter,
     ClosedDay,
+    Macro,
     Message,
     RoutingDecision,
     RoutingRule,
@@ -42,6 +43,7 @@ from kundenversteher.cases.models import (
     SLAAlert,
     SLAPolicy,
     Team,
+    UnderstandingCorrection,
 )
 from kundenversteher.customers import services as customer_services
 from kundenversteher.customers.identity import normalise_identity
@@ -58,9 +60,12 @@ from kundenversteher.customers.models import (
 )
 from kundenversteher.customers.types import OrderLineInput
 from kundenversteher.demo import company, history
+from kundenversteher.demo.macros import ensure_macros
 from kundenversteher.demo.texts import INTENTS, CustomerMail, MessageFacts, TextGenerator
 from kundenversteher.demo.texts.generator import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
 from kundenversteher.events.models import Event
+from kundenversteher.intake.mail.models import OutboundMail
+from kundenversteher.intake.models import InboundMessage, InboundStep, MessageIdIndex
 
 Progress = Callable[[str], None]
 
@@ -178,6 +183,8 @@ def load_demo(
         with transaction.atomic():
             _Loader(spec=spec, seed=seed, say=say, report=report).run()
         report.seconds["base"] = time.perf_counter() - started
+    # Outside the base load: a demo loaded before macros existed gets them on the next run.
+    report.counts["macros_added"] = ensure_macros()
     extra = spec.bulk_cases if bulk_cases is None else bulk_cases
     if extra:
         started = time.perf_counter()
@@ -712,7 +719,9 @@ def reset_demo() -> dict[str, int]:
 
     Demo customers all have an e-mail at example.de/.com (reserved domains no real person
     has) or a bulk customer number; anything else means real data, which this never touches.
-    Only users with demo e-mail addresses are removed, so a real "admin" survives.
+    Only users with demo e-mail addresses are removed, so a real "admin" survives. Intake rows
+    go too (they are the raw form of the wiped cases' messages), so a reloaded demo receives its
+    demo inbox again; mailboxes and outbound mails stay (an outbound mail only loses its case).
     """
     real = (
         Customer.objects.exclude(identities__value__endswith="@example.de")
@@ -732,12 +741,18 @@ def reset_demo() -> dict[str, int]:
             deleted["events.Event"] = cursor.rowcount
         # Children before parents; Customer and Product last (PROTECTed by the rows above).
         models: tuple[Any, ...] = (
-            Message.mentions.through, AgentProfile.teams.through, Attachment, SLAAlert,
-            RoutingDecision, CaseLink, Message, Case, CaseNumberCounter, RoutingRule, AgentSkill,
-            AgentProfile, SLAPolicy, ClosedDay, BusinessCalendar, Team, Skill, OrderLine, Order,
-            Contract, Device, StockItem, CustomerIdentity, Customer, Product, Organisation,
+            UnderstandingCorrection, Macro, Message.mentions.through, AgentProfile.teams.through,
+            Attachment, SLAAlert, RoutingDecision, CaseLink, Message, Case, CaseNumberCounter,
+            RoutingRule, AgentSkill, AgentProfile, SLAPolicy, ClosedDay, BusinessCalendar, Team,
+            Skill, OrderLine, Order, Contract, Device, StockItem, CustomerIdentity, Customer,
+            Product, Organisation,
         )  # fmt: skip
         Customer.objects.update(merged_into=None)
+        # Mails (the demo inbox, the contact form) point at the cases wiped below; their raw
+        # files stay content-addressed in MEDIA_ROOT and are reused if the same bytes come again.
+        OutboundMail.objects.exclude(case=None).update(case=None)
+        for model in (InboundStep, MessageIdIndex, InboundMessage):
+            deleted[model._meta.label] = _wipe(model)
         for model in models:
             deleted[model._meta.label] = _wipe(model)
         demo_users = get_user_model().objects.filter(

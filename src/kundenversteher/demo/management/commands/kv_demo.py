@@ -1,12 +1,13 @@
 """``kundenversteher demo``: load the demo company Brenner Wärmetechnik GmbH.
 
-kundenversteher demo [--size tiny|small|large] [--seed N] [--reset] [--no-train]
+kundenversteher demo [--size tiny|small|large] [--seed N] [--reset] [--no-train] [--no-inbox]
 kundenversteher demo --export-training FILE.csv [--samples N]
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import tempfile
 import time
 from argparse import ArgumentParser
@@ -16,8 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
-from kundenversteher.demo import company, services
+from kundenversteher.demo import company, inbox, services
+from kundenversteher.intake.letters import drop_folder
 
 
 class Command(BaseCommand):
@@ -38,6 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-train", action="store_true", help="kein Intent-Modell trainieren")
         parser.add_argument(
             "--train-samples", type=int, default=2_000, help="Beispiele für das Intent-Modell"
+        )
+        parser.add_argument(
+            "--no-inbox", action="store_true", help="keine frischen Demo-E-Mails an den Eingang"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,9 +71,40 @@ class Command(BaseCommand):
         for role, username, _password in report.logins:
             self.stdout.write(f"  {role:<10} {username}")
         has_model = (Path(settings.KV_MODEL_DIR) / "intents" / "report.json").is_file()
-        if options["no_train"] or (report.already_loaded and has_model):
-            return
-        self._train(seed=seed, samples=options["train_samples"])
+        if not (options["no_train"] or (report.already_loaded and has_model)):
+            self._train(seed=seed, samples=options["train_samples"])
+        # After training: the worker then understands the demo inbox with the company's model.
+        if not options["no_inbox"]:
+            result = inbox.fill_inbox(seed=seed)
+            self.stdout.write(
+                f"Demo-Posteingang: {result.received} neue E-Mails an die Eingangsverarbeitung"
+                f" übergeben ({result.duplicates} bereits vorhanden); der Worker legt daraus"
+                " Anliegen an."
+            )
+        self._summary()
+
+    def _summary(self) -> None:
+        """Where to look: the printed map of the demo for the first five minutes."""
+        base = (
+            f"http://{os.environ.get('KV_HOST', '127.0.0.1')}:{os.environ.get('KV_PORT', '8000')}"
+        )
+        mail_dir = getattr(settings, "EMAIL_FILE_PATH", None)
+        login_mail = (
+            f"die Anmeldelinks landen als Dateien in {mail_dir} (kein SMTP-Server eingerichtet)"
+            if mail_dir
+            else "die Anmeldelinks gehen per SMTP hinaus"
+        )
+        mailboxes = reverse("admin:intake_mail_mailbox_changelist")
+        lines = (
+            f"  Posteingang (Mitarbeitende): {base}{reverse('workspace:inbox')}",
+            f"  Kontaktformular: {base}{reverse('portal:contact')}",
+            f"  Kundenportal (clara): {base}{reverse('portal:login')} – {login_mail}",
+            f"  Briefe/Scans (PDF, Bilder) einwerfen in: {drop_folder()}",
+            f"  Echte Postfächer: Admin → E-Mail-Postfächer ({base}{mailboxes})",
+        )
+        self.stdout.write("Demo ansehen:")
+        for line in lines:
+            self.stdout.write(line)
 
     def _train(self, *, seed: int, samples: int) -> None:
         """Train and promote the demo company's intent model via ``kundenversteher train``."""
