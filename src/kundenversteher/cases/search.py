@@ -112,22 +112,19 @@ def postgres_tsquery(terms: tuple[Term, ...], *, config: str) -> tuple[str, list
 # text only ever travels as a query parameter.
 
 
-def _sqlite_ids(table: str, id_sql: str, match: str) -> RawSQL:
-    sql = f"SELECT {id_sql} FROM {table}_fts WHERE {table}_fts MATCH %s"  # noqa: S608
-    return RawSQL(sql, (match,))  # noqa: S611
-
-
-def _text_filters(terms: tuple[Term, ...]) -> Q:
+def _text_selects(terms: tuple[Term, ...]) -> list[tuple[str, tuple[str, ...]]] | None:
+    """SELECTs of case ids whose subject or one of whose messages matches; None: no index."""
     vendor = connection.vendor
     if vendor == "sqlite":
         match = sqlite_match_expression(terms)
-        return Q(pk__in=_sqlite_ids("cases_case", "rowid", match)) | Q(
-            pk__in=RawSQL(
+        return [
+            ("SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s", (match,)),
+            (
                 "SELECT m.case_id FROM cases_message m "
                 "JOIN cases_message_fts f ON f.rowid = m.id WHERE cases_message_fts MATCH %s",
                 (match,),
-            )
-        )
+            ),
+        ]
     if vendor == "postgresql":
         # Either configuration may answer: German for inflected words, simple for the rest.
         german, german_params = postgres_tsquery(terms, config="german")
@@ -136,11 +133,14 @@ def _text_filters(terms: tuple[Term, ...]) -> Q:
         params = (*german_params, *simple_params)
         subject = POSTGRES_VECTOR.format(column="subject")
         body = POSTGRES_VECTOR.format(column="body_text")
-        in_subject = f"SELECT id FROM cases_case WHERE {subject} @@ {tsquery}"  # noqa: S608
-        in_body = f"SELECT case_id FROM cases_message WHERE {body} @@ {tsquery}"  # noqa: S608
-        return Q(pk__in=RawSQL(in_subject, params)) | Q(  # noqa: S611
-            pk__in=RawSQL(in_body, params)  # noqa: S611
-        )
+        return [
+            (f"SELECT id FROM cases_case WHERE {subject} @@ {tsquery}", params),  # noqa: S608
+            (f"SELECT case_id FROM cases_message WHERE {body} @@ {tsquery}", params),  # noqa: S608
+        ]
+    return None
+
+
+def _substring_filter(terms: tuple[Term, ...]) -> Q:
     # Other databases (not supported, but not broken): substring search without an index.
     subjects = Case.objects.all()
     messages = Message.objects.all()
@@ -151,8 +151,9 @@ def _text_filters(terms: tuple[Term, ...]) -> Q:
     return Q(pk__in=subjects.values("pk")) | Q(pk__in=messages.values("case_id"))
 
 
-def _customer_filter(terms: tuple[Term, ...]) -> Q:
-    """Cases of customers whose first, last or company name holds every word of the query."""
+def _customer_cases(terms: tuple[Term, ...], number: str) -> tuple[str, tuple[Any, ...]]:
+    """SELECT of the ids of cases whose customer's first, last or company name holds every word
+    of the query, or whose number is ``number`` (when given)."""
     customers = Customer.objects.all()
     for word in (word for term in terms for word in term.words):
         customers = customers.filter(
@@ -160,7 +161,11 @@ def _customer_filter(terms: tuple[Term, ...]) -> Q:
             | Q(first_name__icontains=word)
             | Q(organisation__name__icontains=word)
         )
-    return Q(customer_id__in=customers.values("pk"))
+    condition = Q(customer_id__in=customers.values("pk"))
+    if number:
+        condition |= Q(number=number)
+    sql, params = Case.objects.filter(condition).order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
 
 
 def case_search_filter(query: str) -> Q:
@@ -168,15 +173,33 @@ def case_search_filter(query: str) -> Q:
 
     An empty or punctuation-only query returns an empty ``Q()`` (no restriction). Apply it after
     the visibility filter: it does not check who may see what.
+
+    SQLite gets the matching ids from ONE subquery (a UNION of the index lookups) and looks up
+    those rows first (200k cases, a frequent word: 900 ms → 50 ms); for PostgreSQL see below.
     """
     terms = parse_query(query)
     if not terms:
         return Q()
-    found = _text_filters(terms) | _customer_filter(terms)
     stripped = query.strip()
-    if CASE_NUMBER.match(stripped):
-        found |= Q(number=stripped.upper())
-    return found
+    number = stripped.upper() if CASE_NUMBER.match(stripped) else ""
+    selects = _text_selects(terms)
+    if selects is None:
+        customer_sql, customer_params = _customer_cases(terms, number)
+        return _substring_filter(terms) | Q(
+            pk__in=RawSQL(customer_sql, customer_params)  # noqa: S611
+        )
+    selects.append(_customer_cases(terms, number))
+    if connection.vendor == "postgresql":
+        # PostgreSQL walks the sorted case list and tests each row against the hashed
+        # subqueries: it stops after one page for a frequent word (a UNION would collect and
+        # sort every match first: 200k hits, 1 s → 7 s), a rare one costs a longer walk.
+        found = Q()
+        for select, select_params in selects:
+            found |= Q(pk__in=RawSQL(select, select_params))  # noqa: S611
+        return found
+    sql = " UNION ".join(select for select, _ in selects)
+    params = tuple(param for _, select_params in selects for param in select_params)
+    return Q(pk__in=RawSQL(sql, params))  # noqa: S611
 
 
 def rebuild_search_index() -> None:
