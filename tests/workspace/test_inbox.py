@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kundenversteher.cases import services
 from kundenversteher.cases.models import Case
-from tests.cases.factories import Personas, make_case, make_customer, make_personas
+from tests.cases.factories import Personas, make_case, make_customer, make_personas, make_user
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 
@@ -320,3 +320,15 @@ def test_the_inbox_is_english_on_request(personas, client):
     assert '<html lang="en">' in html
     assert "My cases" in html
     assert "Skip to content" in html
+
+
+def test_a_user_without_a_role_is_told_so_on_the_start_page(personas, client):
+    login(client, make_user("neu"))
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert (
+        "Ihrem Konto ist noch keine Rolle im Kundenservice zugeordnet." in response.content.decode()
+    )
+    assert client.get("/inbox/").status_code == 403
