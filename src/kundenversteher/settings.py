@@ -168,6 +168,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KV_INTAKE_MAX_ATTEMPTS = env_int("KV_INTAKE_MAX_ATTEMPTS", default=5)
 KV_INTAKE_STALE_MINUTES = env_int("KV_INTAKE_STALE_MINUTES", default=15)
 KV_CONTACT_MAX_PER_HOUR = env_int("KV_CONTACT_MAX_PER_HOUR", default=5)
+# Letters and faxes: scans dropped here become cases (moved to done/ or failed/, never deleted).
+KV_INTAKE_DROP_DIR = Path(env_str("KV_INTAKE_DROP_DIR", default=str(DATA_DIR / "dropfolder")))
+# OCR limits per document: pages, pixels per page (decompression bombs), seconds per page.
+KV_OCR_MAX_PAGES = env_int("KV_OCR_MAX_PAGES", default=50)
+KV_OCR_MAX_PIXELS = env_int("KV_OCR_MAX_PIXELS", default=60_000_000)
+KV_OCR_PAGE_TIMEOUT_SECONDS = env_int("KV_OCR_PAGE_TIMEOUT_SECONDS", default=120)
+# Mailbox passwords: Fernet key derived from this (else from the secret key); old keys for rotation.
+KV_CREDENTIALS_KEY = env_secret("KV_CREDENTIALS_KEY", default="")
+KV_CREDENTIALS_OLD_KEYS = env_list("KV_CREDENTIALS_OLD_KEYS", default=[])
 KV_MAX_ATTACHMENT_BYTES = env_int("KV_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
 KV_SLA_WARNING_MINUTES = env_int("KV_SLA_WARNING_MINUTES", default=60)  # warn before a breach
 # Live updates: seconds between event-log polls per web process (the source of browser hints).

@@ -11,6 +11,9 @@ from kundenversteher.api.tasks import deliver_event_to_webhooks
 from kundenversteher.cases.privacy import CasesPrivacyProvider
 from kundenversteher.customers.privacy import CustomersPrivacyProvider
 from kundenversteher.events.services import Guarded, Reaction, register_reactions
+from kundenversteher.intake.mail import queries as mail_queries
+from kundenversteher.intake.mail import tasks as mail_tasks
+from kundenversteher.intake.mail.privacy import MailPrivacyProvider
 from kundenversteher.intake.privacy import IntakePrivacyProvider
 from kundenversteher.lib.periodic import PeriodicSpec
 from kundenversteher.privacy.registry import register_provider
@@ -18,12 +21,29 @@ from kundenversteher.privacy.registry import register_provider
 REACTIONS: dict[str, list[Reaction]] = {
     # Any event may interest a webhook subscriber; enqueued only when one subscribes.
     "*": [Guarded(deliver_event_to_webhooks, wanted=api_services.has_subscriber)],
+    # An agent's reply on an e-mail case goes out through the case's mailbox (SMTP queue).
+    "case.message_added": [
+        Guarded(mail_tasks.send_case_reply, wanted=mail_queries.any_sending_mailbox)
+    ],
+    # A new e-mail case is acknowledged with its number where the mailbox asks for it.
+    "intake.processed": [
+        Guarded(mail_tasks.send_acknowledgement, wanted=mail_queries.any_acknowledging_mailbox)
+    ],
 }
 
 PERIODIC_JOBS: list[PeriodicSpec] = [
     PeriodicSpec("cases.check_sla", "kundenversteher.cases.tasks.check_sla", 60),
     PeriodicSpec(
         "intake.requeue_stale", "kundenversteher.intake.tasks.requeue_stale_inbound_task", 300
+    ),
+    PeriodicSpec(
+        "intake.scan_drop_folder", "kundenversteher.intake.letters.scan_drop_folder_task", 30
+    ),
+    PeriodicSpec(
+        "intake_mail.poll_mailboxes", "kundenversteher.intake.mail.tasks.poll_mailboxes", 60
+    ),
+    PeriodicSpec(
+        "intake_mail.send_due_outbound", "kundenversteher.intake.mail.tasks.send_due_outbound", 60
     ),
     PeriodicSpec(
         "lib.recover_stale_tasks", "kundenversteher.lib.tasks.recover_stale_tasks_task", 300
@@ -36,3 +56,4 @@ def install() -> None:
     register_provider("customers", CustomersPrivacyProvider())
     register_provider("cases", CasesPrivacyProvider())
     register_provider("intake", IntakePrivacyProvider())
+    register_provider("intake_mail", MailPrivacyProvider())
