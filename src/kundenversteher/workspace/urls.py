@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from kundenversteher.workspace import case_view, inbox, supervisor, views
+from kundenversteher.workspace import (
+    case_view,
+    documents,
+    inbox,
+    intake_monitor,
+    supervisor,
+    views,
+)
 
 app_name = "workspace"
 
@@ -11,4 +18,6 @@ urlpatterns = [
     *inbox.urlpatterns,
     *case_view.urlpatterns,
     *supervisor.urlpatterns,
+    *documents.urlpatterns,
+    *intake_monitor.urlpatterns,
 ]
