@@ -177,6 +177,11 @@ KV_OCR_PAGE_TIMEOUT_SECONDS = env_int("KV_OCR_PAGE_TIMEOUT_SECONDS", default=120
 # Mailbox passwords: Fernet key derived from this (else from the secret key); old keys for rotation.
 KV_CREDENTIALS_KEY = env_secret("KV_CREDENTIALS_KEY", default="")
 KV_CREDENTIALS_OLD_KEYS = env_list("KV_CREDENTIALS_OLD_KEYS", default=[])
+# Customer portal: magic-link lifetime and request limits (per e-mail address / per client address).
+KV_PORTAL_LINK_MINUTES = env_int("KV_PORTAL_LINK_MINUTES", default=15)
+KV_PORTAL_LINKS_PER_ADDRESS = env_int("KV_PORTAL_LINKS_PER_ADDRESS", default=5)
+KV_PORTAL_LINKS_PER_IP = env_int("KV_PORTAL_LINKS_PER_IP", default=20)
+KV_PORTAL_LINK_WINDOW_SECONDS = env_int("KV_PORTAL_LINK_WINDOW_SECONDS", default=900)
 KV_MAX_ATTACHMENT_BYTES = env_int("KV_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
 KV_SLA_WARNING_MINUTES = env_int("KV_SLA_WARNING_MINUTES", default=60)  # warn before a breach
 # Live updates: seconds between event-log polls per web process (the source of browser hints).
