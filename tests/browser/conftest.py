@@ -14,7 +14,8 @@ database the worker writes to. Consequences for tests:
 Fixtures: ``daphne_server`` (session; not pytest-django's ``live_server``), ``live_url``,
 ``browser`` (package), ``page`` (1280×800, de-DE), ``phone_page`` (390×844), ``personas`` (anna,
 ben, sabine, admin, clara; password ``demo-passwort-2026``), ``login_as(page, username,
-password=…)``, ``screenshot(page, name)`` (``var/screenshots/<name>.png``). The server's output
+password=…)``, ``console`` (CSP reports and script errors of ``page``),
+``screenshot(page, name)`` (``var/screenshots/<name>.png``). The server's output
 goes to ``var/browser-server/daphne-<port>.log``.
 """
 
@@ -251,6 +252,36 @@ def login_as(live_url: str) -> Callable[..., None]:
             raise AssertionError(f"Anmeldung als {username!r} fehlgeschlagen: {page.url}")
 
     return login
+
+
+# How Chromium words a CSP report in the console ("Executing inline script violates the following
+# Content Security Policy directive …"; older versions: "Refused to execute …").
+CSP_MARKERS = ("Refused to", "Content Security Policy", "Content-Security-Policy")
+
+
+class ConsoleWatch:
+    """Console messages and uncaught errors of one page; ``csp_reports``: those about the CSP."""
+
+    def __init__(self, page: Any) -> None:
+        self.messages: list[str] = []
+        self.errors: list[str] = []
+        page.on("console", lambda message: self.messages.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    @property
+    def csp_reports(self) -> list[str]:
+        return [text for text in self.messages if any(m in text for m in CSP_MARKERS)]
+
+    def assert_clean(self) -> None:
+        assert self.csp_reports == []
+        assert self.errors == []
+
+
+@pytest.fixture
+def console(page: Any) -> ConsoleWatch:
+    """Watches ``page`` from its first request; ``console.assert_clean()`` fails on a CSP report
+    or an uncaught script error."""
+    return ConsoleWatch(page)
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def _tab_order_until_reply(page: Any) -> list[str]:
     raise AssertionError(f"Antwortfeld nach {MAX_TABS}× Tab nicht erreicht: {seen}")
 
 
-def test_anna_works_through_the_demo_inbox(page, live_url, login_as, screenshot):
+def test_anna_works_through_the_demo_inbox(page, live_url, login_as, console, screenshot):
     report = load_demo(size="tiny")
     passwords = {username: password for _role, username, password in report.logins}
     case = _clara_writes()
@@ -169,3 +169,4 @@ def test_anna_works_through_the_demo_inbox(page, live_url, login_as, screenshot)
     outbound = Message.objects.get(case=case, direction="outbound")
     assert "Bestellung 4711" in outbound.body_text
     assert Message.objects.filter(case=case, direction="note").count() == 1
+    console.assert_clean()  # the workspace's scripts all ran under the CSP
