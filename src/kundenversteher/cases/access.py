@@ -5,11 +5,21 @@ unrestricted teams and cases not yet routed to any team; a restricted team's cas
 members. customer (portal user linked via ``customers.Customer.user``): only their own cases.
 Anonymous or unknown users: nothing. Supervisors may (re)assign to anyone; agents take cases for
 themselves or hand them back.
+
+Per-request memo: one page asks ``role_of`` and ``visible_to`` a dozen times (navigation counts,
+list, permission checks). Inside :func:`request_scope` (opened for every HTTP request by
+:class:`AccessMemoMiddleware`) the user's AgentProfile, role and team ids are read once and kept on
+that user instance, tagged with the scope. Outside a scope (services called from tasks, tests,
+the live-update consumer whose user object outlives many events) nothing is memoised, so a role or
+team change is seen at once; a new request opens a new scope, so nothing is carried across requests.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
@@ -20,17 +30,85 @@ from kundenversteher.cases.models import AgentProfile, Role
 from kundenversteher.customers.models import Customer
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
     from kundenversteher.cases.models import Case, CaseQuerySet
 
 CUSTOMER_ROLE = "customer"
 UserLike = AbstractBaseUser | AnonymousUser | None
 
 
-def _profile(user: AbstractBaseUser) -> AgentProfile | None:
+_scope: ContextVar[object | None] = ContextVar("kv_access_memo_scope", default=None)
+_MEMO_ATTR = "_kv_access_memo"
+_PROFILE = "profile"
+_ROLE = "role"
+_TEAM_IDS = "team_ids"
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Memoise role and team look-ups per user instance until the block ends (one request)."""
+    token = _scope.set(object())
     try:
-        return AgentProfile.objects.get(user_id=user.pk)
-    except AgentProfile.DoesNotExist:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+class AccessMemoMiddleware:
+    """Opens a :func:`request_scope` around each request (after AuthenticationMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope():
+            return self.get_response(request)
+
+
+def _memo(user: AbstractBaseUser) -> dict[str, Any] | None:
+    """The user's memo for the current scope, or None outside a scope."""
+    scope = _scope.get()
+    if scope is None:
         return None
+    kept = getattr(user, _MEMO_ATTR, None)
+    if kept is not None and kept[0] is scope:
+        return kept[1]  # type: ignore[no-any-return]
+    memo: dict[str, Any] = {}
+    # A memo from an earlier scope (same instance reused) is replaced, never consulted.
+    setattr(user, _MEMO_ATTR, (scope, memo))
+    return memo
+
+
+def _profile(user: AbstractBaseUser) -> AgentProfile | None:
+    memo = _memo(user)
+    if memo is not None and _PROFILE in memo:
+        return memo[_PROFILE]  # type: ignore[no-any-return]
+    try:
+        profile: AgentProfile | None = AgentProfile.objects.get(user_id=user.pk)
+    except AgentProfile.DoesNotExist:
+        profile = None
+    if memo is not None and profile is not None:
+        # Only a found profile is kept: a user who gains one within the request is seen.
+        memo[_PROFILE] = profile
+    return profile
+
+
+def team_ids_of(user: UserLike) -> list[int]:
+    """Ids of the teams the (staff) user belongs to; memoised inside a request scope."""
+    if user is None or user.pk is None or not user.is_authenticated:
+        return []
+    memo = _memo(user)  # type: ignore[arg-type]
+    if memo is not None and _TEAM_IDS in memo:
+        return list(memo[_TEAM_IDS])
+    ids = [
+        tid
+        for tid in AgentProfile.objects.filter(user_id=user.pk).values_list("teams", flat=True)
+        if tid is not None
+    ]
+    if memo is not None:
+        memo[_TEAM_IDS] = tuple(ids)
+    return ids
 
 
 def role_of(user: UserLike) -> str | None:
@@ -39,12 +117,19 @@ def role_of(user: UserLike) -> str | None:
         return None
     if getattr(user, "is_superuser", False):
         return Role.ADMIN.value
+    memo = _memo(user)
+    if memo is not None and _ROLE in memo:
+        return memo[_ROLE]  # type: ignore[no-any-return]
     profile = _profile(user)
     if profile is not None:
-        return str(profile.role)
-    if Customer.objects.filter(user_id=user.pk).exists():
-        return CUSTOMER_ROLE
-    return None
+        role: str | None = str(profile.role)
+    elif Customer.objects.filter(user_id=user.pk).exists():
+        role = CUSTOMER_ROLE
+    else:
+        return None  # not memoised: a profile or customer link made within the request counts
+    if memo is not None:
+        memo[_ROLE] = role
+    return role
 
 
 def is_staff_role(role: str | None) -> bool:
@@ -60,8 +145,7 @@ def visibility_filter(queryset: CaseQuerySet, user: UserLike) -> CaseQuerySet:
     user_id = int(user.pk)
     if role == CUSTOMER_ROLE:
         return queryset.filter(customer__user_id=user_id)
-    team_ids = list(AgentProfile.objects.filter(user_id=user_id).values_list("teams", flat=True))
-    team_ids = [tid for tid in team_ids if tid is not None]
+    team_ids = team_ids_of(user)
     return queryset.filter(
         Q(team_id__in=team_ids)
         | Q(assignee_id=user_id)
