@@ -196,7 +196,7 @@ def _customers_with_email() -> list[tuple[Customer, str]]:
         CustomerIdentity.objects.filter(
             kind=CustomerIdentity.Kind.EMAIL, customer__merged_into__isnull=True
         )
-        .select_related("customer")
+        .select_related("customer", "customer__organisation")
         .order_by("customer_id", "id")
     )
     seen: dict[int, tuple[Customer, str]] = {}
@@ -305,7 +305,7 @@ def _facts(customer: Customer, address: str) -> MessageFacts:
         email=address,
         customer_number=identities.get(CustomerIdentity.Kind.CUSTOMER_NUMBER),
         phone=identities.get(CustomerIdentity.Kind.PHONE),
-        company=customer.organisation.name if customer.organisation_id else None,
+        company=customer.organisation.name if customer.organisation is not None else None,
         order_numbers=orders,
         contract_number=contract,
     )
