@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -119,9 +120,7 @@ def test_the_middleware_closes_its_scope_even_when_the_view_fails(personas):
         raise RuntimeError("Ansicht fehlgeschlagen")
 
     middleware = AccessMemoMiddleware(failing)  # type: ignore[arg-type]
-    try:
+    with pytest.raises(RuntimeError):
         middleware(object())  # type: ignore[arg-type]
-    except RuntimeError:
-        pass
     AgentProfile.objects.filter(user=personas.anna).update(role=Role.SUPERVISOR)
     assert role_of(personas.anna) == "supervisor"
