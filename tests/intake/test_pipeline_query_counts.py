@@ -15,10 +15,12 @@ from tests.cases.factories import make_agent, make_calendar, make_policy, make_r
 from tests.customers.factories import make_customer
 from tests.intake.factories import make_mail, receive_mail, run
 
-# Claim, read the row, identity by e-mail; then one transaction: mark done, open the case (19
+# Claim, read the row, identity by e-mail; then one transaction: mark done, open the case (20
 # queries incl. routing to the default team's agent), link the row, index the Message-ID,
-# event + webhook guard; savepoints; last the six step rows in one INSERT. Was 56 before the
-# performance pass (step rows one INSERT each, re-reads after routing and filing).
+# event + webhook and mailbox guards; last the six step rows in one INSERT. Six of these are
+# reaction guards (webhooks on every event, mailboxes on message_added/intake.processed).
+# Was 56 before the performance pass (step rows one INSERT each, re-reads after routing and
+# filing, savepoints).
 NEW_MAIL_QUERIES = 33
 # Same frame, but the case is found by In-Reply-To, locked once and gets the message.
 REPLY_QUERIES = 21
