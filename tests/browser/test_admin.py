@@ -179,3 +179,22 @@ def test_console_watch_sees_an_inline_script_the_csp_blocks(page, live_url, pers
         "Executing inline script violates the following Content Security Policy directive "
         "'script-src 'self''."
     )
+
+
+def test_every_admin_changelist_and_add_form_loads_without_a_csp_report(
+    page, live_url, personas, console
+):
+    admin_login(page, live_url)
+    links = page.eval_on_selector_all(
+        "#content-main a.addlink, #content-main th[scope=row] a",
+        "links => links.map(a => a.getAttribute('href'))",
+    )
+    assert len(links) > 20
+
+    failed = []
+    for href in links:
+        response = page.goto(f"{live_url}{href}")
+        if response is None or response.status != 200:
+            failed.append((href, response.status if response else None))
+    assert failed == []
+    console.assert_clean()
