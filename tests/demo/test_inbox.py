@@ -147,3 +147,18 @@ def test_summary_without_inbox_points_to_inbox_form_portal_drop_folder_and_mailb
     assert f"als Dateien in {settings.EMAIL_FILE_PATH}" in output
     assert "einwerfen in:" in output
     assert "Admin → E-Mail-Postfächer" in output
+
+
+@pytest.mark.slow
+def test_with_the_trained_demo_model_claras_mail_is_an_order_status_case(db, settings, tmp_path):
+    settings.KV_MODEL_DIR = tmp_path / "models"
+    out = StringIO()
+    call_command(Command(), "--size", "tiny", "--train-samples", "400", "--seed", "5", stdout=out)
+    assert "12 neue E-Mails" in out.getvalue()
+
+    process_all()
+
+    clara = inbox_message("clara-4711").case
+    assert clara.intent == "order_status"
+    assert clara.team is not None
+    assert inbox_message("wartung").case.intent == "maintenance_appointment"
