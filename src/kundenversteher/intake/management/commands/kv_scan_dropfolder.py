@@ -36,7 +36,10 @@ class Command(BaseCommand):
         looks = 0
         try:
             while True:
-                close_old_connections()
+                if options["watch"]:
+                    # A long-running watcher drops connections the database has closed; a single
+                    # run keeps the caller's connection (and its transaction) untouched.
+                    close_old_connections()
                 taken = scan_drop_folder(folder)
                 looks += 1
                 if taken:
