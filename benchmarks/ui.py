@@ -55,16 +55,27 @@ def percentile(values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------- worker (one backend)
 
 
+MEMO_MIDDLEWARE = "kundenversteher.cases.access.AccessMemoMiddleware"
+
+
 def worker(config: dict[str, Any]) -> dict[str, Any]:
     import django
+    from django.conf import settings
 
+    if config.get("access_memo") and MEMO_MIDDLEWARE not in settings.MIDDLEWARE:
+        # Measures the memo before settings.MIDDLEWARE lists it (--access-memo).
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, MEMO_MIDDLEWARE]
     django.setup()
     from django.core.management import call_command
 
     from kundenversteher.cases.models import Case
     from kundenversteher.demo.services import load_demo
 
-    result: dict[str, Any] = {"backend": config["backend"], "size": config["size"]}
+    result: dict[str, Any] = {
+        "backend": config["backend"],
+        "size": config["size"],
+        "access_memo": MEMO_MIDDLEWARE in settings.MIDDLEWARE,
+    }
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -262,12 +273,25 @@ def main() -> None:
         help="bulk cases to load (default: the size's own, large = 1 000 000); loading resumes"
         " where an earlier run stopped, a smaller number keeps what is there",
     )
+    parser.add_argument(
+        "--access-memo",
+        action="store_true",
+        help=f"add {MEMO_MIDDLEWARE} if settings.MIDDLEWARE lacks it",
+    )
+    parser.add_argument(
+        "--tag", default="", help="suffix of the results file, e.g. 'before' (ui.small.before.json)"
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
         return
     size, requests = ("tiny", 30) if args.quick else (args.size, args.requests)
-    config = {"size": size, "requests": requests, "bulk_cases": args.bulk_cases}
+    config = {
+        "size": size,
+        "requests": requests,
+        "bulk_cases": args.bulk_cases,
+        "access_memo": args.access_memo,
+    }
     started_at = machine()
     results = []
     if args.backend in {"sqlite", "both"}:
@@ -308,6 +332,8 @@ def main() -> None:
     target = RESULTS / ("ui.quick.json" if args.quick else "ui.json")
     if not args.quick and size != "large":
         target = RESULTS / f"ui.{size}.json"
+    if args.tag:
+        target = target.with_suffix(f".{args.tag}.json")
     for result in results:
         result["ran_at"] = report["ran_at"]
         result["load_avg"] = [*started_at["load_avg"], *report["load_avg_end"]]
@@ -328,7 +354,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
             print(f"{head}: FEHLER\n{result['error']}")
             continue
         print(
-            f"{head}: {result['dataset_cases']} cases, load {result['load_s']} s"
+            f"{head}, access memo {'on' if result.get('access_memo') else 'off'}:"
+            f" {result['dataset_cases']} cases, load {result['load_s']} s"
             f"{' (kept from an earlier run)' if result['already_loaded'] else ''}"
         )
         print(
