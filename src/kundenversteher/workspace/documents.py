@@ -52,7 +52,9 @@ class UploadForm(forms.Form):
         label=gettext_lazy("eingegangen am"),
         required=False,
         help_text=gettext_lazy("Leer lassen, wenn das Schreiben heute eingegangen ist."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "aria-describedby": "received-on-help"}, format="%Y-%m-%d"
+        ),
     )
 
     def clean_received_on(self) -> date | None:
