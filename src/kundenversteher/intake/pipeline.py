@@ -232,9 +232,14 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return [str(v) for v in value]
 
 
-def _ocr_text(content: bytes, content_type: str) -> tuple[str, float | None]:
+def _ocr_text(content: bytes, content_type: str) -> tuple[str, float | None, list[str]]:
     result = ocr.read_document(content, content_type=content_type)
-    return result.text.strip(), result.confidence
+    return result.text.strip(), result.confidence, list(result.problems)
+
+
+def _problem_note(problem: str) -> str:
+    """A parsing/OCR problem as a line the agent sees below the customer's text."""
+    return _("[Hinweis der Eingangsverarbeitung: %(problem)s]") % {"problem": problem}
 
 
 def _parse_mail(raw: bytes, inbound: InboundMessage, config: PipelineConfig) -> _Content:
@@ -261,7 +266,8 @@ def _parse_mail(raw: bytes, inbound: InboundMessage, config: PipelineConfig) -> 
             _("[Anhang „%(name)s“ nicht übernommen: %(reason)s]")
             % {"name": skipped.name, "reason": skipped.reason}
             for skipped in parsed.skipped_attachments
-        ],
+        ]
+        + [_problem_note(problem) for problem in parsed.problems],
     )
     for part in parsed.attachments:
         if part.inline and part.content_type.startswith("image/"):
@@ -275,7 +281,9 @@ def _parse_mail(raw: bytes, inbound: InboundMessage, config: PipelineConfig) -> 
         for upload in content.attachments:
             if not ocr.is_document(upload.declared_content_type):
                 continue
-            text, confidence = _ocr_text(upload.content, upload.declared_content_type)
+            text, confidence, problems = _ocr_text(upload.content, upload.declared_content_type)
+            content.problems.extend(problems)
+            content.notes.extend(_problem_note(problem) for problem in problems)
             if text:
                 label = _("[Texterkennung (OCR) aus „%(name)s“]") % {"name": upload.filename}
                 content.text = f"{content.text}\n\n{label}\n{text}".strip()
@@ -287,7 +295,7 @@ def _parse_mail(raw: bytes, inbound: InboundMessage, config: PipelineConfig) -> 
 
 def _parse_scan(raw: bytes, inbound: InboundMessage) -> _Content:
     meta = inbound.meta or {}
-    text, confidence = _ocr_text(raw, inbound.content_type)
+    text, confidence, problems = _ocr_text(raw, inbound.content_type)
     base_type = inbound.content_type.split(";")[0].strip().lower()
     filename = inbound.filename or f"scan{_SCAN_EXTENSIONS.get(base_type, '.pdf')}"
     label = _("Fax") if inbound.channel == Channel.FAX else _("Brief")
@@ -300,6 +308,8 @@ def _parse_scan(raw: bytes, inbound: InboundMessage) -> _Content:
         postcode=str(meta.get("postcode", "")),
         attachments=[AttachmentUpload(filename, raw, declared_content_type=base_type)],
         ocr_confidence=confidence,
+        problems=problems,
+        notes=[_problem_note(problem) for problem in problems],
     )
 
 
@@ -587,7 +597,10 @@ def _run_steps(
                     body_html=content.html,
                     customer_id=customer_id,
                     language=language if language in _LANGUAGES else "de",
-                    intent=understanding.intent.intent,
+                    # "unknown" means no intent model is loaded: leave the field empty.
+                    intent=""
+                    if understanding.intent.intent == "unknown"
+                    else understanding.intent.intent,
                     intent_confidence=understanding.intent.probability,
                     sentiment=understanding.sentiment.label.value,
                     urgency=understanding.urgency.level.value,
