@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KV := $(BIN)/kundenversteher
 STAMP := $(VENV)/.installed
+VENDOR_STAMP := src/kundenversteher/workspace/static/workspace/vendor/.built
 PG_URL = $(shell scripts/test-postgres.sh url)
 
 .PHONY: run test check install messages makemessages system-deps-run system-deps-test test-sqlite test-postgres \
@@ -15,7 +16,12 @@ run: system-deps-run install ## set up and run the platform with demo data (SQLi
 
 test: system-deps-test install check test-sqlite test-postgres ## set up and run the whole suite
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR_STAMP)
+
+# Front-end packages from the npm registry (pinned by frontend/package-lock.json), served locally.
+$(VENDOR_STAMP): frontend/package-lock.json scripts/build-frontend.sh
+	scripts/build-frontend.sh
+	touch $(VENDOR_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +67,8 @@ postgres-stop:
 bench: install ## all benchmarks (long)
 	$(BIN)/python benchmarks/understanding.py
 	$(BIN)/python benchmarks/foundation.py
+	$(BIN)/python benchmarks/intake.py
+	$(BIN)/python benchmarks/ui.py
 
 format: install
 	$(BIN)/ruff format src tests benchmarks
