@@ -20,14 +20,14 @@ from tests.workspace.case_view_factories import make_inbound_case, make_understa
 MIDDLEWARE = "kundenversteher.cases.access.AccessMemoMiddleware"
 
 # Measured 2026-11-23 with the memo (without it: 33, 33, 40, 31). Inbox: session, user, profile,
-# team ids, the page, six nav counts, the team menu, plus two team-id reads of cases.search's own
-# ``_team_ids`` (not yet on ``access.team_ids_of``). Case view: session, user, profile, team ids,
+# team ids (read once: cases.search uses the memoised ``access.team_ids_of``), the page, six nav
+# counts, the team menu. Case view: session, user, profile, team ids,
 # case, messages (+ attachments, mentions), links, customer 360 (five), earlier cases, agents,
 # routing panel (visibility check + decisions), macros, corrections.
 BUDGETS = {
-    "inbox": 15,
-    "search": 15,
-    "all": 17,
+    "inbox": 13,
+    "search": 13,
+    "all": 15,
     "case": 22,
 }
 

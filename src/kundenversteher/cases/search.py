@@ -29,10 +29,9 @@ from django.db.models import F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from kundenversteher.cases.access import UserLike, role_of
+from kundenversteher.cases.access import UserLike, role_of, team_ids_of
 from kundenversteher.cases.models import (
     PRIORITY_ORDER,
-    AgentProfile,
     Case,
     CaseQuerySet,
     Message,
@@ -268,13 +267,7 @@ def may_use_view(user: UserLike, view: InboxView) -> bool:
 
 
 def _team_ids(user: UserLike) -> list[int]:
-    if user is None or user.pk is None:
-        return []
-    return [
-        tid
-        for tid in AgentProfile.objects.filter(user_id=user.pk).values_list("teams", flat=True)
-        if tid is not None
-    ]
+    return team_ids_of(user)  # memoised per request by access.AccessMemoMiddleware
 
 
 def list_inbox(
