@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
@@ -170,13 +172,24 @@ def world(db: None, settings: Any) -> World:
     return World(people, restricted, clara_case, other_case, macro)
 
 
+def _close(response: Any) -> None:
+    """Close a (file) response without the request_finished handler that closes the database
+    connection — as Django's test client does itself. On a file-based SQLite test database
+    (the browser tests make it one) that handler would end the test's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def fetch(client: Client, url: str, data: dict[str, str] | None = None) -> tuple[int, str]:
     """GET the URL; a POST-only endpoint (405) is POSTed instead. Returns status and location."""
     response = client.get(url)
-    response.close()
+    _close(response)
     if response.status_code == 405:
         response = client.post(url, data or {"body": "geraten", "status": "resolved"})
-        response.close()
+        _close(response)
     return response.status_code, response.get("Location", "")
 
 
@@ -252,7 +265,7 @@ def test_ben_reaches_his_teams_case_on_the_same_urls(route: Route, world: World)
     client.force_login(world.people.ben)
 
     response = client.get(url_for(route, world, world.restricted))
-    response.close()
+    _close(response)
 
     assert response.status_code in {200, 204, 405}, response.status_code
 
@@ -289,7 +302,7 @@ def test_a_customer_gets_404_for_another_customers_case_in_the_portal(
         for case in (world.other_case, world.restricted, None)
     ]
     own = client.get(url_for(route, world, world.clara_case))
-    own.close()
+    _close(own)
 
     assert answers == [404, 404, 404]
     assert own.status_code in {200, 405}
