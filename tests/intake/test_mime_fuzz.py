@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +15,9 @@ SEEDS = [
     for name in ("bounce_dsn.eml", "dangerous_attachments.eml", "html_active_content.eml",
                  "nested_50_levels.eml", "broken_encoded_words.eml", "winmail_dat.eml")
 ]  # fmt: skip
+
+
+ACTIVE_IN_TAG = re.compile(r"<[^>]*(?:javascript:|\bon[a-z]+\s*=)")
 
 
 def _parse(raw: bytes) -> ParsedMail:
@@ -41,5 +46,8 @@ def test_damaged_real_mails_never_raise_and_keep_html_inert(seed, edits):
         at = int(position * len(raw))
         raw[at : at + len(replacement) or at + 1] = replacement
     mail = _parse(bytes(raw))
-    assert "<script" not in mail.html.casefold()
-    assert "javascript:" not in mail.html.casefold()
+    html = mail.html.casefold()
+    assert "<script" not in html
+    # Inside a tag only: escaped text ("&lt;a href=javascript:…") that shows the damaged
+    # markup to the agent is inert.
+    assert not ACTIVE_IN_TAG.search(html)
