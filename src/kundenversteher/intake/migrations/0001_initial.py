@@ -5,81 +5,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0005_understanding_corrections_macros'),
-        ('customers', '0002_device_postcode_index'),
+        ("cases", "0005_understanding_corrections_macros"),
+        ("customers", "0002_device_postcode_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InboundMessage',
+            name="InboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'E-Mail'), ('letter', 'Brief'), ('fax', 'Fax'), ('web_form', 'Webformular'), ('chat', 'Chat'), ('social', 'Soziale Medien'), ('api', 'API'), ('phone', 'Telefon'), ('device', 'Gerätemeldung')], max_length=20, verbose_name='Kanal')),
-                ('source', models.CharField(max_length=200, verbose_name='Quelle')),
-                ('raw_path', models.CharField(max_length=255, verbose_name='Rohdatei')),
-                ('raw_sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('raw_size', models.PositiveBigIntegerField(verbose_name='Größe (Bytes)')),
-                ('content_type', models.CharField(max_length=150, verbose_name='Inhaltstyp')),
-                ('filename', models.CharField(blank=True, max_length=255, verbose_name='Dateiname')),
-                ('meta', models.JSONField(blank=True, default=dict, verbose_name='Metadaten')),
-                ('message_id', models.CharField(blank=True, db_index=True, max_length=500, verbose_name='Message-ID')),
-                ('dedupe_key', models.CharField(max_length=500, unique=True, verbose_name='Dublettenschlüssel')),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='empfangen am')),
-                ('state', models.CharField(choices=[('received', 'empfangen'), ('processing', 'in Verarbeitung'), ('done', 'abgelegt'), ('ignored', 'ignoriert (automatisch)'), ('failed', 'fehlgeschlagen')], db_index=True, default='received', max_length=20, verbose_name='Status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='Versuche')),
-                ('last_error', models.TextField(blank=True, verbose_name='letzter Fehler')),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='übernommen am')),
-                ('processed_at', models.DateTimeField(blank=True, null=True, verbose_name='verarbeitet am')),
-                ('automatic', models.CharField(blank=True, max_length=20, verbose_name='automatische Nachricht')),
-                ('ocr_confidence', models.FloatField(blank=True, null=True, verbose_name='OCR-Konfidenz')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='Anliegen')),
-                ('case_message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.message', verbose_name='Nachricht im Anliegen')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.customer', verbose_name='Kunde')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-Mail"),
+                            ("letter", "Brief"),
+                            ("fax", "Fax"),
+                            ("web_form", "Webformular"),
+                            ("chat", "Chat"),
+                            ("social", "Soziale Medien"),
+                            ("api", "API"),
+                            ("phone", "Telefon"),
+                            ("device", "Gerätemeldung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Kanal",
+                    ),
+                ),
+                ("source", models.CharField(max_length=200, verbose_name="Quelle")),
+                ("raw_path", models.CharField(max_length=255, verbose_name="Rohdatei")),
+                (
+                    "raw_sha256",
+                    models.CharField(db_index=True, max_length=64, verbose_name="SHA-256"),
+                ),
+                ("raw_size", models.PositiveBigIntegerField(verbose_name="Größe (Bytes)")),
+                ("content_type", models.CharField(max_length=150, verbose_name="Inhaltstyp")),
+                (
+                    "filename",
+                    models.CharField(blank=True, max_length=255, verbose_name="Dateiname"),
+                ),
+                ("meta", models.JSONField(blank=True, default=dict, verbose_name="Metadaten")),
+                (
+                    "message_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=500, verbose_name="Message-ID"
+                    ),
+                ),
+                (
+                    "dedupe_key",
+                    models.CharField(
+                        max_length=500, unique=True, verbose_name="Dublettenschlüssel"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="empfangen am")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "empfangen"),
+                            ("processing", "in Verarbeitung"),
+                            ("done", "abgelegt"),
+                            ("ignored", "ignoriert (automatisch)"),
+                            ("failed", "fehlgeschlagen"),
+                        ],
+                        db_index=True,
+                        default="received",
+                        max_length=20,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="Versuche")),
+                ("last_error", models.TextField(blank=True, verbose_name="letzter Fehler")),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="übernommen am"),
+                ),
+                (
+                    "processed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="verarbeitet am"),
+                ),
+                (
+                    "automatic",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="automatische Nachricht"
+                    ),
+                ),
+                (
+                    "ocr_confidence",
+                    models.FloatField(blank=True, null=True, verbose_name="OCR-Konfidenz"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="Anliegen",
+                    ),
+                ),
+                (
+                    "case_message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.message",
+                        verbose_name="Nachricht im Anliegen",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.customer",
+                        verbose_name="Kunde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'eingehende Nachricht',
-                'verbose_name_plural': 'eingehende Nachrichten',
-                'ordering': ('-received_at', '-id'),
+                "verbose_name": "eingehende Nachricht",
+                "verbose_name_plural": "eingehende Nachrichten",
+                "ordering": ("-received_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='InboundStep',
+            name="InboundStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='Schritt')),
-                ('status', models.CharField(choices=[('ok', 'erfolgreich'), ('skipped', 'übersprungen'), ('failed', 'fehlgeschlagen')], max_length=10, verbose_name='Ergebnis')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='Details')),
-                ('attempt', models.PositiveIntegerField(default=1, verbose_name='Versuch')),
-                ('duration_ms', models.FloatField(default=0.0, verbose_name='Dauer (ms)')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='Zeitpunkt')),
-                ('inbound', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='intake.inboundmessage', verbose_name='Nachricht')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="Schritt")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "erfolgreich"),
+                            ("skipped", "übersprungen"),
+                            ("failed", "fehlgeschlagen"),
+                        ],
+                        max_length=10,
+                        verbose_name="Ergebnis",
+                    ),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="Details")),
+                ("attempt", models.PositiveIntegerField(default=1, verbose_name="Versuch")),
+                ("duration_ms", models.FloatField(default=0.0, verbose_name="Dauer (ms)")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="Zeitpunkt")),
+                (
+                    "inbound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="intake.inboundmessage",
+                        verbose_name="Nachricht",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Verarbeitungsschritt',
-                'verbose_name_plural': 'Verarbeitungsschritte',
-                'ordering': ('at', 'id'),
+                "verbose_name": "Verarbeitungsschritt",
+                "verbose_name_plural": "Verarbeitungsschritte",
+                "ordering": ("at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='MessageIdIndex',
+            name="MessageIdIndex",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=500, unique=True, verbose_name='Message-ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='erstellt am')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case', verbose_name='Anliegen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "message_id",
+                    models.CharField(max_length=500, unique=True, verbose_name="Message-ID"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="erstellt am")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="Anliegen",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Message-ID-Zuordnung',
-                'verbose_name_plural': 'Message-ID-Zuordnungen',
+                "verbose_name": "Message-ID-Zuordnung",
+                "verbose_name_plural": "Message-ID-Zuordnungen",
             },
         ),
         migrations.AddIndex(
-            model_name='inboundmessage',
-            index=models.Index(fields=['state', 'claimed_at'], name='intake_state_claimed'),
+            model_name="inboundmessage",
+            index=models.Index(fields=["state", "claimed_at"], name="intake_state_claimed"),
         ),
     ]
