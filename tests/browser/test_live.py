@@ -19,7 +19,7 @@ def open_live_inbox(page, live_url: str, login_as, username: str) -> None:
     login_as(page, username)
     page.goto(f"{live_url}/inbox/?view=teams")
     assert page.locator(f"script[src$='{LIVE_JS}']").count() == 1
-    page.wait_for_function("document.documentElement.dataset.kvLive === 'connected'")
+    page.wait_for_selector("html[data-kv-live='connected']", state="attached")
     # Survives only if the page is not reloaded.
     page.evaluate("window.kvNoReload = true")
 

@@ -43,7 +43,7 @@ def test_a_supervisor_sees_who_is_online_and_reassigns_an_overdue_case(
         assert refused is not None
         assert refused.status == 403
         anna.goto(f"{live_url}/inbox/")  # … and their inbox holds the socket
-        anna.wait_for_function("document.documentElement.dataset.kvLive === 'connected'")
+        anna.wait_for_selector("html[data-kv-live='connected']", state="attached")
 
         login_as(page, "sabine")
         page.goto(f"{live_url}/team/")
@@ -58,7 +58,7 @@ def test_a_supervisor_sees_who_is_online_and_reassigns_an_overdue_case(
         screenshot(page, "supervisor")
 
         # A case arriving meanwhile: the page says so instead of changing under the cursor.
-        page.wait_for_function("document.documentElement.dataset.kvLive === 'connected'")
+        page.wait_for_selector("html[data-kv-live='connected']", state="attached")
         make_case(subject="Eingang während der Ansicht", route=False)
         expect(page.locator("[data-kv-live-notice]")).to_be_visible(timeout=8000)
 
