@@ -1,0 +1,1 @@
+"""Answer templates per intent and language whose slots are filled from CRM/ERP data."""

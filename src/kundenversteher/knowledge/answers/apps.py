@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
+
+
+class KnowledgeAnswersConfig(AppConfig):
+    name = "kundenversteher.knowledge.answers"
+    label = "knowledge_answers"
+    verbose_name = pgettext_lazy("App-Name", "Antwortvorlagen")

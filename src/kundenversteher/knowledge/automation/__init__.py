@@ -1,0 +1,1 @@
+"""The automatic-answer decision: ``decide()``, switches, shadow mode, stored decisions, metrics."""
