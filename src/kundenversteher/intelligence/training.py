@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,13 @@ class TrainReport:
             lines.append(
                 f"  Automatisierung: Abdeckung {self.metrics['coverage']:.1%} bei Präzision "
                 f"{self.metrics['automation_precision']:.1%}"
+            )
+        per_intent = self.metrics.get("intent_thresholds") or {}
+        if per_intent:
+            own = sum(1 for t in per_intent.values() if t["source"] == "intent")
+            lines.append(
+                f"  Schwellen: {own} von {len(per_intent)} Anliegen mit eigener Schwelle, "
+                f"übrige global {self.metrics['automation_threshold']:.3f}"
             )
         return "\n".join(lines)
 
@@ -117,6 +124,11 @@ def train_intents(
         **metrics.summary(),
         "automation_threshold": model.fast_thresholds.automation,
         "out_of_scope_threshold": model.fast_thresholds.out_of_scope,
+        # Per intent: automation threshold, validation support, precision and coverage; source
+        # "global" = too few validation messages, the global threshold applies.
+        "intent_thresholds": {
+            intent: asdict(chosen) for intent, chosen in model.intent_thresholds().items()
+        },
         # Stage 1 (TF-IDF only) answers alone from this probability on; > 1: never.
         "stage1_gate": model.quick_gate,
         "stage1_share_heldout": float(

@@ -62,10 +62,13 @@ class IntentResult:
     intent: str  # best intent, or "unknown" when no model is loaded
     probability: float
     top: tuple[IntentScore, ...]  # up to 3, best first
-    unsure: bool  # probability below the model's automation threshold
+    unsure: bool  # probability below ``threshold``, or out of scope
     out_of_scope: bool  # the model believes the text is none of its intents
     model_version: str = ""
     path: str = "fast"  # "fast" or "cascade" (the heavier model was consulted)
+    # The automation threshold that applied to the best intent (its per-intent threshold, else
+    # the model's global one); 0.0 when no model decided (e.g. "unknown").
+    threshold: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
