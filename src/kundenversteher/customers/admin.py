@@ -19,6 +19,7 @@ from kundenversteher.customers.models import (
     Customer,
     CustomerIdentity,
     Device,
+    Invoice,
     Order,
     OrderLine,
     Organisation,
@@ -167,3 +168,24 @@ class DeviceAdmin(admin.ModelAdmin[Device]):
     search_fields = ("serial", "owner__last_name", "postcode", "city")
     list_select_related = ("product", "owner", "owner__organisation")
     autocomplete_fields = ("product", "owner")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin[Invoice]):
+    """Invoices are written by ``services.create_invoice`` (amounts from the order) and are
+    legal documents: the admin shows them but does not edit them."""
+
+    list_display = ("number", "customer", "order", "issued_on", "gross", "status")
+    list_filter = ("status",)
+    search_fields = ("number", "customer__last_name", "order__number")
+    list_select_related = ("customer", "customer__organisation", "order")
+    date_hierarchy = "issued_on"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False

@@ -355,3 +355,55 @@ class Device(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.serial
+
+
+INVOICE_NUMBER_RE = r"^RE-\d{4}-\d{6}$"
+# German standard VAT rate; order prices are gross (what the shop shows), invoices show the split.
+STANDARD_VAT_RATE = Decimal("19.00")
+
+
+class Invoice(TimeStampedModel):
+    """The invoice for one order. Its lines are the order's lines (orders are not edited later)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("Rechnungsstatus", "offen")
+        PAID = "paid", pgettext_lazy("Rechnungsstatus", "bezahlt")
+
+    number = models.CharField(
+        _("Rechnungsnummer"),
+        max_length=14,
+        unique=True,
+        validators=[RegexValidator(INVOICE_NUMBER_RE, _("Format: RE-2026-001234"))],
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("Bestellung")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("Kunde")
+    )
+    issued_on = models.DateField(_("Rechnungsdatum"))
+    vat_rate = models.DecimalField(
+        _("USt.-Satz (%)"), max_digits=5, decimal_places=2, default=STANDARD_VAT_RATE
+    )
+    net = models.DecimalField(_("Nettobetrag (EUR)"), max_digits=12, decimal_places=2)
+    tax = models.DecimalField(_("Umsatzsteuer (EUR)"), max_digits=12, decimal_places=2)
+    gross = models.DecimalField(_("Bruttobetrag (EUR)"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("Status"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    paid_on = models.DateField(_("bezahlt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Rechnung")
+        verbose_name_plural = _("Rechnungen")
+        ordering = ("-issued_on", "-number")
+        indexes = (models.Index(fields=["customer", "-issued_on"]),)
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(gross=models.F("net") + models.F("tax")),
+                name="customers_invoice_gross_is_net_plus_tax",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.number

@@ -17,6 +17,7 @@ from kundenversteher.customers.models import (
     Customer,
     CustomerIdentity,
     Device,
+    Invoice,
     Order,
     OrderLine,
     StockItem,
@@ -27,6 +28,7 @@ from kundenversteher.customers.types import (
     CustomerSummary,
     DeviceInfo,
     IdentityInfo,
+    InvoiceInfo,
     OrderInfo,
     OrderLineInfo,
 )
@@ -334,3 +336,66 @@ def search_customers(q: str, *, limit: int = 20) -> list[CustomerSummary]:
         )
         for c in (by_id[i] for i in unique_ids)
     ]
+
+
+# --- invoices -----------------------------------------------------------------------------------
+
+INVOICE_NUMBER_PATTERN = re.compile(r"RE-?(\d{4})-?(\d{6})", flags=re.IGNORECASE)
+
+
+def _invoice_info(invoice: Invoice) -> InvoiceInfo:
+    customer = invoice.customer
+    language = customer.preferred_language
+    numbers = [
+        i.value
+        for i in customer.identities.all()
+        if i.kind == CustomerIdentity.Kind.CUSTOMER_NUMBER
+    ]
+    return InvoiceInfo(
+        id=invoice.id,
+        number=invoice.number,
+        customer_id=invoice.customer_id,
+        order_id=invoice.order_id,
+        order_number=invoice.order.number,
+        issued_on=invoice.issued_on,
+        status=invoice.status,
+        status_label=str(invoice.get_status_display()),
+        paid_on=invoice.paid_on,
+        vat_rate=invoice.vat_rate,
+        net=invoice.net,
+        tax=invoice.tax,
+        gross=invoice.gross,
+        lines=_order_info(invoice.order, language).lines,
+        billing_name=customer.full_name,
+        billing_organisation=customer.organisation.name if customer.organisation else "",
+        billing_street=customer.street,
+        billing_postcode=customer.postcode,
+        billing_city=customer.city,
+        customer_number=sorted(numbers)[0] if numbers else "",
+    )
+
+
+def _invoices() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related(
+        "order", "customer", "customer__organisation"
+    ).prefetch_related(
+        Prefetch("order__lines", queryset=OrderLine.objects.select_related("product")),
+        "customer__identities",
+    )
+
+
+def find_invoice(number: str) -> InvoiceInfo | None:
+    """The invoice ``RE-2026-001234`` (also written ``re2026001234``), or None."""
+    match = INVOICE_NUMBER_PATTERN.fullmatch(number.strip())
+    if match is None:
+        return None
+    invoice = _invoices().filter(number=f"RE-{match.group(1)}-{match.group(2)}").first()
+    return _invoice_info(invoice) if invoice else None
+
+
+def list_invoices(*, customer_id: int, order_id: int | None = None) -> list[InvoiceInfo]:
+    """The customer's invoices, newest first (optionally only those of one order)."""
+    rows = _invoices().filter(customer_id=customer_id)
+    if order_id is not None:
+        rows = rows.filter(order_id=order_id)
+    return [_invoice_info(invoice) for invoice in rows.order_by("-issued_on", "-number")]

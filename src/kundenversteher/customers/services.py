@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -27,10 +27,12 @@ from kundenversteher.customers.errors import (
 )
 from kundenversteher.customers.identity import identify, normalise_identity
 from kundenversteher.customers.models import (
+    STANDARD_VAT_RATE,
     Contract,
     Customer,
     CustomerIdentity,
     Device,
+    Invoice,
     Order,
     OrderLine,
     Product,
@@ -42,9 +44,11 @@ __all__ = [
     "add_identity",
     "create_contract",
     "create_customer",
+    "create_invoice",
     "create_order",
     "identify",
     "link_portal_user",
+    "mark_invoice_paid",
     "merge_customers",
     "register_device",
     "update_customer",
@@ -85,7 +89,7 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _validate(
-    instance: Customer | Order | Contract | Device, *, exclude: Sequence[str] = ()
+    instance: Customer | Order | Contract | Device | Invoice, *, exclude: Sequence[str] = ()
 ) -> None:
     try:
         instance.full_clean(exclude=list(exclude), validate_unique=False)
@@ -581,3 +585,116 @@ def _lock_customer(customer_id: int) -> Customer:
             gettext("Kunde Nr. %(id)s nicht gefunden.") % {"id": customer_id}
         )
     return customer
+
+
+# --- invoices -------------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+# An invoice is written when goods leave; a returned order keeps the invoice it had.
+INVOICEABLE_ORDER_STATUSES = frozenset(
+    {Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.RETURNED}
+)
+
+
+def split_gross(gross: Decimal, vat_rate: Decimal) -> tuple[Decimal, Decimal]:
+    """(net, tax) of a gross amount; rounded half up to the cent, tax takes the remainder so
+    that net + tax is exactly the gross the customer paid."""
+    net = (gross * Decimal(100) / (Decimal(100) + vat_rate)).quantize(CENT, ROUND_HALF_UP)
+    return net, gross - net
+
+
+def _next_invoice_number(year: int) -> str:
+    """Next free ``RE-<year>-`` number. Fixed width, so the string maximum is the numeric one."""
+    prefix = f"RE-{year:04d}-"
+    last = Invoice.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:06d}"
+
+
+def create_invoice(
+    *,
+    order_id: int,
+    issued_on: date,
+    number: str | None = None,
+    vat_rate: Decimal = STANDARD_VAT_RATE,
+    by: Actor = None,
+) -> Invoice:
+    """Invoice a shipped order (one invoice per order); ``number`` None allots the next one of
+    the year of ``issued_on``. The amounts come from the order's gross total."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(id=order_id).first()
+        if order is None:
+            raise OrderNotFoundError(
+                gettext("Bestellung %(id)s nicht gefunden.") % {"id": order_id}
+            )
+        if order.status not in INVOICEABLE_ORDER_STATUSES:
+            raise InvalidCustomerDataError(
+                gettext("Bestellung %(number)s ist noch nicht versandt und wird nicht berechnet.")
+                % {"number": order.number},
+                errors={"order": [gettext("nicht versandt")]},
+            )
+        if Invoice.objects.filter(order_id=order.id).exists():
+            raise InvalidCustomerDataError(
+                gettext("Für Bestellung %(number)s gibt es bereits eine Rechnung.")
+                % {"number": order.number},
+                errors={"order": [gettext("bereits berechnet")]},
+            )
+        net, tax = split_gross(order.total, vat_rate)
+        invoice = Invoice(
+            order=order,
+            customer_id=order.customer_id,
+            issued_on=issued_on,
+            vat_rate=vat_rate,
+            net=net,
+            tax=tax,
+            gross=order.total,
+        )
+        # Two writers may pick the same next number; the unique index decides, the loser retries.
+        for _attempt in range(5):
+            invoice.number = number or _next_invoice_number(issued_on.year)
+            _validate(invoice, exclude=["order", "customer"])
+            try:
+                with transaction.atomic():
+                    invoice.save()
+                break
+            except IntegrityError:
+                if number is not None:
+                    raise InvalidCustomerDataError(
+                        gettext("Rechnungsnummer %(number)s ist bereits vergeben.")
+                        % {"number": number},
+                        errors={"number": [gettext("vergeben")]},
+                    ) from None
+        else:
+            raise InvalidCustomerDataError(
+                gettext("Keine freie Rechnungsnummer gefunden."), errors={"number": ["?"]}
+            )
+        record(
+            "invoice.issued",
+            actor=by,
+            customer_id=order.customer_id,
+            subject=invoice,
+            data={"number": invoice.number, "order": order.number, "gross": str(invoice.gross)},
+        )
+    return invoice
+
+
+def mark_invoice_paid(*, invoice_id: int, paid_on: date, by: Actor = None) -> Invoice:
+    """Book the payment of an invoice. Marking a paid invoice again changes nothing."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().filter(id=invoice_id).first()
+        if invoice is None:
+            raise InvalidCustomerDataError(
+                gettext("Rechnung nicht gefunden."), errors={"invoice": [str(invoice_id)]}
+            )
+        if invoice.status == Invoice.Status.PAID:
+            return invoice
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_on = paid_on
+        invoice.save(update_fields=["status", "paid_on", "updated_at"])
+        record(
+            "invoice.paid",
+            actor=by,
+            customer_id=invoice.customer_id,
+            subject=invoice,
+            data={"number": invoice.number, "paid_on": paid_on.isoformat()},
+        )
+    return invoice

@@ -148,3 +148,28 @@ class CustomerContext:
     contracts: tuple[ContractInfo, ...]
     orders: tuple[OrderInfo, ...]  # newest first
     devices: tuple[DeviceInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceInfo:
+    id: int
+    number: str
+    customer_id: int
+    order_id: int
+    order_number: int
+    issued_on: date
+    status: str
+    status_label: str
+    paid_on: date | None
+    vat_rate: Decimal  # percent, e.g. 19.00
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    lines: tuple[OrderLineInfo, ...]  # the order's lines, prices gross
+    # Billing address as it stands on the customer record at reading time.
+    billing_name: str
+    billing_organisation: str
+    billing_street: str
+    billing_postcode: str
+    billing_city: str
+    customer_number: str
