@@ -399,3 +399,17 @@ def list_invoices(*, customer_id: int, order_id: int | None = None) -> list[Invo
     if order_id is not None:
         rows = rows.filter(order_id=order_id)
     return [_invoice_info(invoice) for invoice in rows.order_by("-issued_on", "-number")]
+
+
+def order_delivery_estimate(*, order_id: int, today: date) -> date | None:
+    """When all lines of an unshipped order can be delivered: the latest line estimate, or None
+    when any line's availability is unknown (no stock row, no restock that covers it)."""
+    lines = list(OrderLine.objects.filter(order_id=order_id).values_list("product_id", "quantity"))
+    if not lines:
+        return None
+    estimates = [
+        delivery_estimate(product_id=product_id, quantity=quantity, today=today)
+        for product_id, quantity in lines
+    ]
+    known = [estimate for estimate in estimates if estimate is not None]
+    return max(known) if len(known) == len(estimates) else None
