@@ -9,6 +9,7 @@ Each step leaves an ``InboundStep`` row, failed attempts included.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -42,7 +43,15 @@ from kundenversteher.intake.types import ProcessOutcome
 from kundenversteher.intake.understanding import analyse
 from kundenversteher.intelligence.serialise import understanding_to_dict
 from kundenversteher.intelligence.types import EntityKind, Understanding, UrgencyLevel
+from kundenversteher.knowledge.automation.services import (
+    PendingDecision,
+    decide_for_inbound,
+    record_decision,
+)
+from kundenversteher.knowledge.automation.types import Action, Decision, Reason
 from kundenversteher.lib.tasks import PermanentTaskError
+
+logger = logging.getLogger(__name__)
 
 _CASE_NUMBER = re.compile(r"(?<![\w-])KV-(\d{4})-(\d{6})(?!\d)", re.IGNORECASE)
 # Below this many characters a mail body is "empty-ish": a scanner's "Scan from MFP" mail.
@@ -437,6 +446,52 @@ def _checked_attachments(
     return kept, notes
 
 
+def _decide(
+    *,
+    understanding: Understanding,
+    customer_id: int | None,
+    identified_by: str,
+    case_id: int | None,
+    channel: str,
+    language: str,
+    stored: dict[str, Any],
+) -> PendingDecision:
+    """Auto-answer, suggest or route (``knowledge.automation``). Automation must never stop a
+    message from reaching a person: an error in it routes the message, with the error named."""
+    try:
+        return decide_for_inbound(
+            understanding=understanding,
+            customer_id=customer_id,
+            identified_by=identified_by,
+            case_id=case_id,
+            channel=channel,
+            language=language,
+            understanding_data=stored,
+        )
+    except Exception as exc:
+        logger.exception("automation decision failed; the message is routed to a person")
+        return PendingDecision(
+            decision=Decision(
+                action=Action.ROUTE,
+                intent=understanding.intent.intent,
+                confidence=understanding.intent.probability,
+                threshold=None,
+                reasons=(
+                    Reason(
+                        "automation_error",
+                        f"Automatik-Fehler: {type(exc).__name__}",
+                        f"Automation error: {type(exc).__name__}",
+                    ),
+                ),
+                required_entities_ok=False,
+                shadow=False,
+            ),
+            channel=channel,
+            standard=False,
+            new_case=case_id is None,
+        )
+
+
 def _priority(understanding: Understanding) -> str:
     level = understanding.urgency.level
     if level is UrgencyLevel.CRITICAL:
@@ -573,13 +628,31 @@ def _run_steps(
         case_id, how = _thread(content, customer_id)
         detail.update({"case_id": case_id, "by": how})
 
+    stored = understanding_to_dict(understanding)
+    if enrichment:
+        stored["enrichment"] = enrichment
+    language = understanding.language.code
+    with _step(inbound, "decide", steps) as detail:
+        pending = _decide(
+            understanding=understanding,
+            customer_id=customer_id,
+            identified_by=str(identity["method"]),
+            case_id=case_id,
+            channel=inbound.channel,
+            language=language if language in _LANGUAGES else "de",
+            stored=stored,
+        )
+        detail.update(
+            {
+                "action": pending.action.value,
+                "shadow": pending.decision.shadow,
+                "reasons": [reason.code for reason in pending.decision.reasons],
+            }
+        )
+
     with _step(inbound, "file", steps) as detail:
         attachments, notes = _checked_attachments(content, config.max_attachment_bytes)
         body_text = "\n\n".join([content.text, *content.notes, *notes]).strip()
-        stored = understanding_to_dict(understanding)
-        if enrichment:
-            stored["enrichment"] = enrichment
-        language = understanding.language.code
         now = timezone.now()
         with transaction.atomic():
             # First statement of the transaction: takes the row's write lock, so of two runs
@@ -625,7 +698,6 @@ def _run_steps(
                 .exclude(pk=message.pk)
                 .exists()
             )
-            case_customer = message.case.customer_id  # the case file_inbound wrote or locked
             InboundMessage.objects.filter(pk=inbound.pk).update(
                 case_id=message.case_id,
                 case_message_id=message.pk,
@@ -633,12 +705,24 @@ def _run_steps(
                 ocr_confidence=content.ocr_confidence,
             )
             index_message_id(message_id=content.message_id, case_id=message.case_id)
+            case_customer = message.case.customer_id  # the case file_inbound wrote or locked
+            decision = record_decision(
+                case_id=message.case_id,
+                message_id=message.pk,
+                pending=pending,
+                customer_id=case_customer,
+                now=now,
+            )
             data: dict[str, Any] = {
                 "inbound_id": inbound.pk,
                 "message_id": message.pk,
                 "new_case": new_case,
                 "automatic": "",
                 "language": language,
+                # The acknowledgement is pointless when the answer itself goes out.
+                "automation": pending.action.value,
+                "automation_sends": pending.decision.sends,
+                "automation_decision_id": decision.pk,
             }
             if content.reply_address:
                 data["to_address"] = content.reply_address

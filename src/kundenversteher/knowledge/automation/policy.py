@@ -83,8 +83,9 @@ def _pct(value: float) -> str:
 
 def _threshold_of(understanding: Understanding) -> float | None:
     """The intent model's per-intent automation threshold, where the model provides one."""
-    value = getattr(understanding.intent, "threshold", None)
-    return float(value) if isinstance(value, int | float) else None
+    # 0.0: no model decided (or an artefact from before per-intent thresholds): ``unsure`` rules.
+    value = understanding.intent.threshold
+    return float(value) if value > 0 else None
 
 
 def _confidence(

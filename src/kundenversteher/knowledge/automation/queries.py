@@ -31,8 +31,12 @@ REPEATED_CONTACT_DAYS = 30
 
 
 def current_settings() -> AutomationSettings:
-    """Read fresh on every call: a kill switch takes effect with the very next message."""
-    return AutomationSettings.load()
+    """Read fresh on every call: a kill switch takes effect with the very next message.
+
+    Without a stored row the defaults apply (shadow mode); the row is created by the first
+    change in the admin, not by a read.
+    """
+    return AutomationSettings.objects.filter(pk=1).first() or AutomationSettings(pk=1)
 
 
 def current_mode() -> Mode:

@@ -36,6 +36,8 @@ from kundenversteher.knowledge.automation.models import (
 from kundenversteher.knowledge.automation.types import (
     Action,
     AutomationPolicy,
+    CaseFacts,
+    CustomerRef,
     Decision,
     Mode,
     Outcome,
@@ -61,18 +63,6 @@ _THANKS_ONLY = re.compile(
     r"(?:(?:mit\s+)?(?:freundlichen|besten|vielen)?\s*grüß?en?[\s\S]{0,80}|best\s+regards[\s\S]{0,80}"
     r"|regards[\s\S]{0,80}|cheers[\s\S]{0,40}|gruß[\s\S]{0,80})?$"
 )
-
-_FOOTER = {
-    "de": (
-        "\n\n—\nDiese Antwort wurde automatisch erstellt. Hat sie Ihnen nicht geholfen? "
-        "Antworten Sie einfach mit „Hat nicht geholfen“ – dann kümmert sich sofort ein "
-        "Mitarbeiter persönlich um Ihr Anliegen."
-    ),
-    "en": (
-        "\n\n—\nThis answer was created automatically. Did it not help? Simply reply "
-        "“did not help” and a member of our team will take care of your request personally."
-    ),
-}
 
 
 class ComposedLike(Protocol):
@@ -150,12 +140,23 @@ def decide_for_inbound(
     compose = composer or _default_composer
     settings = automation_policy or queries.load_policy()
     intent = understanding.intent.intent
-    customer = queries.customer_ref(customer_id=customer_id, identified_by=identified_by)
-    facts = queries.case_facts(
-        case_id=case_id, customer_id=customer_id, intent=intent, channel=channel, now=now
-    )
-    decision = policy.decide(understanding, customer, facts, settings=settings)
     standard = intent in settings.automatable_intents
+    customer: CustomerRef | None
+    if standard:
+        customer = queries.customer_ref(customer_id=customer_id, identified_by=identified_by)
+        facts = queries.case_facts(
+            case_id=case_id, customer_id=customer_id, intent=intent, channel=channel, now=now
+        )
+    else:
+        # Without a template the message is routed whatever the facts say: spare the reads
+        # (intake's query budget); signals from the text itself are still listed as reasons.
+        customer = (
+            CustomerRef(id=customer_id, tier="", identified_by=identified_by)
+            if customer_id is not None
+            else None
+        )
+        facts = CaseFacts(case_id=case_id, is_new=case_id is None, channel=channel)
+    decision = policy.decide(understanding, customer, facts, settings=settings)
     pending = PendingDecision(
         decision=decision, channel=channel, standard=standard, new_case=facts.is_new
     )
@@ -189,9 +190,12 @@ def record_decision(
     case_id: int,
     message_id: int | None,
     pending: PendingDecision,
+    customer_id: int | None = None,
     now: datetime | None = None,
 ) -> AutomationDecision:
-    """Store the decision and record ``automation.decided`` (in the caller's transaction)."""
+    """Store the decision and record ``automation.decided`` (in the caller's transaction).
+
+    ``customer_id`` is the case's customer (for the event; the pipeline knows it)."""
     decision = pending.decision
     with transaction.atomic():
         row = AutomationDecision.objects.create(
@@ -211,7 +215,6 @@ def record_decision(
             template_id=pending.template_id,
             created_at=now or timezone.now(),
         )
-        customer_id = Case.objects.filter(pk=case_id).values_list("customer_id", flat=True).first()
         record(
             "automation.decided",
             channel=pending.channel,
@@ -328,8 +331,9 @@ def send_auto_answer(
         )
         if not composed.ok:
             return _degrade(row, Action.ROUTE, _compose_failed(composed.reason, composed.missing))
-        language = "en" if case.language == "en" else "de"
-        body = composed.body.rstrip() + _FOOTER[language]
+        # The answers app ends every body with the "written automatically — did it not help?"
+        # footer: the customer always sees that no person wrote it.
+        body = composed.body
         outbound = case_services.add_message(
             case_id=case.pk,
             direction=Message.Direction.OUTBOUND,
