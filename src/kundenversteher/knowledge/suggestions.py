@@ -39,12 +39,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from kundenversteher.cases.access import UserLike
@@ -54,6 +53,7 @@ from kundenversteher.cases.states import Status
 from kundenversteher.intelligence.entities import extract_entities
 from kundenversteher.intelligence.pii import find_pii
 from kundenversteher.intelligence.types import EntityKind
+from kundenversteher.knowledge.automation import queries as automation_queries
 from kundenversteher.knowledge.suggestion_types import ReplySuggestion
 
 CANDIDATE_CASES = 300
@@ -82,8 +82,8 @@ class DecisionReason:
 class DecisionOverview:
     """The case's latest automation decision and which outbound messages the automation sent.
 
-    Read in one query (all decisions of the case: one per inbound message, a handful) so the case
-    view's badge costs no query per message.
+    Read in one query (``decisions_of_case``: one decision per inbound message, a handful) so the
+    case view's badge costs no query per message.
     """
 
     decision_id: int | None
@@ -94,20 +94,7 @@ class DecisionOverview:
     threshold: float | None
     reasons: tuple[DecisionReason, ...]
     sent_message_id: int | None
-    created_at: datetime | None
     auto_sent_message_ids: frozenset[int]
-
-
-def _decision_model() -> Any:
-    # Guarded: the automation app (K3) lands while this is written; without its model the case
-    # view shows no panel and no badge instead of failing.
-    try:
-        from kundenversteher.knowledge.automation.models import (
-            AutomationDecision,
-        )
-    except ImportError:
-        return None
-    return AutomationDecision
 
 
 def _reason_text(reason: Mapping[str, Any], language: str) -> str:
@@ -118,51 +105,38 @@ def _reason_text(reason: Mapping[str, Any], language: str) -> str:
 def decision_overview(*, case_id: int, language: str = "de") -> DecisionOverview | None:
     """The latest decision of the case (None without any) and the ids of all messages the
     automation sent in it; ``language`` picks the reasons' language (de or en)."""
-    model = _decision_model()
-    if model is None:
-        return None
-    decisions = list(model.objects.filter(case_id=case_id).order_by("-created_at", "-id"))
+    decisions = automation_queries.decisions_of_case(case_id=case_id)  # oldest first
     if not decisions:
         return None
-    latest = decisions[0]
-    raw_reasons = latest.reasons if isinstance(latest.reasons, list) else []
+    latest = decisions[-1]
     return DecisionOverview(
-        decision_id=latest.pk,
-        action=str(latest.action),
-        shadow=bool(latest.shadow),
-        intent=str(getattr(latest, "intent", "") or ""),
-        confidence=_float_or_none(getattr(latest, "confidence", None)),
-        threshold=_float_or_none(getattr(latest, "threshold", None)),
+        decision_id=latest.id,
+        action=latest.action,
+        shadow=latest.shadow,
+        intent=latest.intent,
+        confidence=latest.confidence,
+        threshold=latest.threshold,
         reasons=tuple(
             DecisionReason(code=str(r.get("code", "")), text=_reason_text(r, language))
-            for r in raw_reasons
-            if isinstance(r, dict)
+            for r in latest.reasons
         ),
         sent_message_id=latest.sent_message_id,
-        created_at=latest.created_at,
         auto_sent_message_ids=frozenset(
             d.sent_message_id for d in decisions if d.sent_message_id is not None
         ),
     )
 
 
-def _float_or_none(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
-
-
 def _draft(case_id: int, language: str) -> ReplySuggestion | None:
-    model = _decision_model()
-    if model is None:
-        return None
-    latest = model.objects.filter(case_id=case_id).order_by("-created_at", "-id").first()
+    latest = automation_queries.latest_decision_view(case_id=case_id)
     if latest is None or latest.sent_message_id is not None or not latest.draft_body:
         return None
     if latest.action != "suggest" and not (latest.action == "auto_answer" and latest.shadow):
         return None
     return ReplySuggestion(
         kind="draft",
-        title=str(latest.draft_subject or _("Entwurf der Automatik")),
-        body=str(latest.draft_body),
+        title=latest.draft_subject or _("Entwurf der Automatik"),
+        body=latest.draft_body,
         score=DRAFT_SCORE,
         source_label=_("Entwurf der Automatik (mit aktuellen Kundendaten)"),
         language=language,
@@ -227,11 +201,9 @@ def _similar_case_candidates(case: Case, user: UserLike) -> list[_CaseCandidate]
     messages = Message.objects.filter(
         case_id__in=Subquery(_candidate_ids(case, user)),
         direction__in=[Message.Direction.INBOUND, Message.Direction.OUTBOUND],
-    )
-    model = _decision_model()
-    if model is not None:
         # Automatic answers are not agents' answers: they would only echo the templates.
-        messages = messages.exclude(Exists(model.objects.filter(sent_message_id=OuterRef("pk"))))
+        automatic_answer__isnull=True,
+    )
     rows = messages.order_by("case_id", "created_at", "id").values_list(
         "case_id",
         "direction",
