@@ -7,6 +7,7 @@ Helvetica (Latin-1 only) and writes "EUR" and "x" instead.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,9 @@ from fpdf.enums import XPos, YPos
 
 from kundenversteher.customers.types import InvoiceInfo
 from kundenversteher.knowledge.answers.rendering import format_day, format_money
+
+# fontTools logs every font subsetting step at INFO: one PDF would flood the service log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
