@@ -23,12 +23,14 @@ MIDDLEWARE = "kundenversteher.cases.access.AccessMemoMiddleware"
 # team ids (read once: cases.search uses the memoised ``access.team_ids_of``), the page, six nav
 # counts, the team menu. Case view: session, user, profile, team ids,
 # case, messages (+ attachments, mentions), links, customer 360 (five), earlier cases, agents,
-# routing panel (visibility check + decisions), macros, corrections.
+# routing panel (visibility check + decisions), macros, corrections; +1 (K4, issue 6): the
+# automation decisions of the case, read once for the decision panel and every "automatically
+# answered" badge (the reply suggestions load separately, by htmx).
 BUDGETS = {
     "inbox": 13,
     "search": 13,
     "all": 15,
-    "case": 22,
+    "case": 23,
 }
 
 

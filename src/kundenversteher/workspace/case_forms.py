@@ -39,6 +39,13 @@ INTENT_LABELS: dict[str, Promise] = {
     "other": _("Sonstiges"),
 }
 
+# Actions of the automatic-answer decision (knowledge.automation).
+AUTOMATION_ACTION_LABELS: dict[str, Promise] = {
+    "auto_answer": _("Automatisch beantworten"),
+    "suggest": _("Entwurf für Mitarbeitende"),
+    "route": _("An Mitarbeitende weiterleiten"),
+}
+
 SENTIMENT_LABELS: dict[str, Promise] = {
     "negative": _("negativ"),
     "neutral": _("neutral"),

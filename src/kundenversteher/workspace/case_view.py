@@ -32,8 +32,8 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kundenversteher.cases import services
@@ -59,7 +59,13 @@ from kundenversteher.customers.models import Tier
 from kundenversteher.customers.queries import get_customer_context
 from kundenversteher.customers.types import CustomerContext
 from kundenversteher.intake.queries import get_original
+from kundenversteher.knowledge.suggestions import (
+    DecisionOverview,
+    decision_overview,
+    suggest_replies,
+)
 from kundenversteher.workspace.case_forms import (
+    AUTOMATION_ACTION_LABELS,
     CHANNEL_ICONS,
     IDENTITY_METHOD_LABELS,
     INTENT_LABELS,
@@ -160,6 +166,7 @@ class TimelineEntry:
     html_srcdoc: str
     identity_reason: str
     mentions: tuple[str, ...]
+    automatic: bool  # sent by the automation (knowledge.automation), marked in the timeline
 
 
 _CLOCK_NAMES = {
@@ -176,7 +183,7 @@ def _clocks(case: Case, now: datetime) -> list[Clock]:
     ]
 
 
-def _timeline(case: Case) -> list[TimelineEntry]:
+def _timeline(case: Case, *, automatic: frozenset[int] = frozenset()) -> list[TimelineEntry]:
     entries = []
     channel_labels = dict(Case._meta.get_field("channel").choices or [])
     for message in case.messages.all():
@@ -208,6 +215,7 @@ def _timeline(case: Case) -> list[TimelineEntry]:
                 html_srcdoc=HTML_VIEW_CSP + message.body_html if message.body_html else "",
                 identity_reason=str(identity.get("reason", "")),
                 mentions=tuple(u.get_username() for u in message.mentions.all()),
+                automatic=message.pk in automatic,
             )
         )
     return entries
@@ -293,6 +301,39 @@ def _linked_cases(request: HttpRequest, case: Case) -> list[LinkedCase]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class AutomationPanel:
+    """The panel "Automatische Antwort – Entscheidung" (the latest decision of the case)."""
+
+    action: str
+    action_label: str
+    shadow: bool
+    intent_label: str
+    confidence_percent: int | None
+    threshold_percent: int | None
+    reasons: tuple[str, ...]
+    sent_message_id: int | None
+
+
+def _automation_panel(overview: DecisionOverview | None) -> AutomationPanel | None:
+    if overview is None:
+        return None
+    return AutomationPanel(
+        action=overview.action,
+        action_label=label(AUTOMATION_ACTION_LABELS, overview.action),
+        shadow=overview.shadow,
+        intent_label=label(INTENT_LABELS, overview.intent) if overview.intent else "",
+        confidence_percent=_percent(overview.confidence),
+        threshold_percent=_percent(overview.threshold),
+        reasons=tuple(r.text or r.code for r in overview.reasons),
+        sent_message_id=overview.sent_message_id,
+    )
+
+
+def _percent(value: float | None) -> int | None:
+    return round(value * 100) if value is not None else None
+
+
 def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) -> dict[str, Any]:
     user = request.user
     role = role_of(user)
@@ -313,6 +354,8 @@ def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) ->
     macros = macros_for_case(case)
     allowed = sorted(TRANSITIONS[Status(case.status)], key=list(Status).index)
     panel = _latest_understanding(case)
+    # One query for the decision panel and every "automatically answered" badge.
+    overview = decision_overview(case_id=case.pk, language=get_language() or "de")
     return {
         "case": case,
         "status_label": label(STATUS_LABELS, case.status),
@@ -324,7 +367,10 @@ def _case_context(request: HttpRequest, case: Case, *, reply_form: ReplyForm) ->
         "urgency_label": label(URGENCY_LABELS, case.urgency) if case.urgency else "",
         "clocks": _clocks(case, now),
         "sla_paused": case.sla_paused_at is not None,
-        "timeline": _timeline(case),
+        "timeline": _timeline(
+            case, automatic=overview.auto_sent_message_ids if overview else frozenset()
+        ),
+        "automation": _automation_panel(overview),
         "understanding": panel,
         "identity": _identity(case),
         "corrections": [
@@ -388,6 +434,31 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             _report_macro_gaps(request, rendered.unknown, rendered.missing)
     context = _case_context(request, case, reply_form=ReplyForm(initial=initial))
     return render(request, "workspace/case.html", context)
+
+
+SUGGESTIONS_SHOWN = 6
+
+
+@login_required
+@require_GET
+def case_suggestions(request: HttpRequest, number: str) -> HttpResponse:
+    """The reply suggestions panel, loaded by htmx after the case page (it ranks hundreds of
+    earlier answers: the case page itself must not wait for that)."""
+    if not is_staff_role(role_of(request.user)):
+        raise Http404
+    case_id = Case.objects.visible_to(request.user).filter(number=number.strip().upper())
+    found = case_id.values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404
+    try:
+        suggestions = suggest_replies(case_id=found, user=request.user, limit=SUGGESTIONS_SHOWN)
+    except CaseNotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "workspace/_case_suggestions.html",
+        {"suggestions": suggestions, "number": number.strip().upper()},
+    )
 
 
 def _status_after(macro: Macro) -> str:
@@ -758,6 +829,7 @@ urlpatterns = [
     path("cases/<str:number>/priority/", change_priority, name="case-priority"),
     path("cases/<str:number>/correct/", correct, name="case-correct"),
     path("cases/<str:number>/macros/<int:macro_id>/", macro_text, name="case-macro"),
+    path("cases/<str:number>/suggestions/", case_suggestions, name="case-suggestions"),
     path(
         "cases/<str:number>/attachments/<int:attachment_id>/",
         attachment,
