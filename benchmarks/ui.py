@@ -83,7 +83,7 @@ def worker(config: dict[str, Any]) -> dict[str, Any]:
     result["load_s"] = round(time.perf_counter() - started, 1)
     result["already_loaded"] = report.already_loaded
     result["dataset_cases"] = Case.objects.count()
-    result["pages"] = measure_pages(config["requests"])
+    result["pages"] = measure_pages(config["requests"], tuple(config.get("only") or ()))
     return result
 
 
@@ -134,7 +134,7 @@ def _time_page(
     }
 
 
-def measure_pages(requests: int) -> dict[str, Any]:
+def measure_pages(requests: int, only: tuple[str, ...] = ()) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
     from django.test import Client
@@ -172,19 +172,40 @@ def measure_pages(requests: int) -> dict[str, Any]:
         Case.objects.filter(customer__user=clara).values_list("number", flat=True)[:1]
     )
 
-    pages: dict[str, Any] = {}
-    pages["inbox (Anna, mine)"] = _time_page(agent, [inbox], requests)
-    pages["inbox search (Anna)"] = _time_page(agent, [inbox + "?q=W%C3%A4rmepumpe"], requests)
-    pages["inbox all (Sabine)"] = _time_page(supervisor, [inbox + "?view=all"], requests)
-    pages["case view (Anna)"] = _time_page(
-        agent, [reverse("workspace:case", kwargs={"number": n}) for n in numbers], requests
-    )
-    pages["case view (Anna)"]["distinct_cases"] = len(numbers)
-    pages["portal my cases (Clara)"] = _time_page(customer, [reverse("portal:cases")], requests)
+    plan: list[tuple[str, Any, list[str]]] = [
+        ("inbox (Anna, mine)", agent, [inbox]),
+        *(
+            (f"inbox {view} (Anna)", agent, [f"{inbox}?view={view}"])
+            for view in ("teams", "unassigned", "due", "breached", "waiting")
+        ),
+        ("inbox search (Anna)", agent, [inbox + "?q=W%C3%A4rmepumpe"]),
+        ("inbox search rare (Anna)", agent, [inbox + "?q=Schimmel"]),
+        ("inbox all (Sabine)", supervisor, [inbox + "?view=all"]),
+        ("inbox all page 20 (Sabine)", supervisor, [inbox + "?view=all&page=20"]),
+        ("inbox all search (Sabine)", supervisor, [inbox + "?view=all&q=W%C3%A4rmepumpe"]),
+        ("supervisor team (Sabine)", supervisor, [reverse("workspace:supervisor")]),
+        (
+            "case view (Anna)",
+            agent,
+            [reverse("workspace:case", kwargs={"number": n}) for n in numbers],
+        ),
+        ("portal my cases (Clara)", customer, [reverse("portal:cases")]),
+    ]
     if clara_cases:
-        pages["portal case (Clara)"] = _time_page(
-            customer, [reverse("portal:case", kwargs={"number": clara_cases[0]})], requests
+        plan.append(
+            (
+                "portal case (Clara)",
+                customer,
+                [reverse("portal:case", kwargs={"number": clara_cases[0]})],
+            )
         )
+    pages: dict[str, Any] = {}
+    for name, client, paths in plan:
+        if only and not any(part in name for part in only):
+            continue
+        pages[name] = _time_page(client, paths, requests)
+        if name.startswith("case view"):
+            pages[name]["distinct_cases"] = len(numbers)
     return pages
 
 
@@ -279,6 +300,12 @@ def main() -> None:
         help=f"add {MEMO_MIDDLEWARE} if settings.MIDDLEWARE lacks it",
     )
     parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only pages whose name contains this text (repeatable), e.g. 'inbox all'",
+    )
+    parser.add_argument(
         "--tag", default="", help="suffix of the results file, e.g. 'before' (ui.small.before.json)"
     )
     args = parser.parse_args()
@@ -291,6 +318,7 @@ def main() -> None:
         "requests": requests,
         "bulk_cases": args.bulk_cases,
         "access_memo": args.access_memo,
+        "only": args.only,
     }
     started_at = machine()
     results = []
