@@ -65,7 +65,8 @@ def test_script_tags_and_javascript_links_never_reach_the_html() -> None:
 
 def test_markdown_renders_headings_lists_and_tables_below_the_page_title() -> None:
     article = make_article(
-        body="# Abschnitt\n\n- eins\n- zwei\n\n| Code | Bedeutung |\n|---|---|\n| E101 | Hochdruck |\n"
+        body="# Abschnitt\n\n- eins\n- zwei\n\n"
+        "| Code | Bedeutung |\n|---|---|\n| E101 | Hochdruck |\n"
     )
 
     assert "<h2>Abschnitt</h2>" in article.body_html
