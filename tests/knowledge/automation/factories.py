@@ -35,6 +35,7 @@ from kundenversteher.knowledge.automation.types import (
     Reason,
 )
 from tests.cases.factories import make_case
+from tests.knowledge.answers.factories import understanding_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=BERLIN)
@@ -161,12 +162,14 @@ def make_decided_case(
     now: datetime | None = None,
 ) -> tuple[Case, AutomationDecision]:
     """An open case with one customer message and a stored decision about it."""
+    text = "Wo bleibt meine Bestellung 4711?"
     case = make_case(
         subject="Wo bleibt meine Bestellung?",
-        body_text="Wo bleibt meine Bestellung 4711?",
+        body_text=text,
         customer=customer,
         channel=channel,
         now=now,
+        understanding=understanding_of(text),
     )
     message = Message.objects.filter(case=case).get()
     decision = auto_answer_decision(shadow=shadow, intent=intent)

@@ -57,11 +57,16 @@ _NOT_HELPED = re.compile(
 )
 # A reply that is nothing but thanks does not reopen an answered case.
 _THANKS_ONLY = re.compile(
-    r"(?i)^\W*(?:(?:vielen|herzlichen|besten|lieben)\s+)?(?:dank(?:e(?:schön)?)?|thanks?"
-    r"|thank\s+you)(?:\s+(?:sehr|vielmals|schön|much|a\s+lot|für\s+die\s+(?:schnelle\s+)?"
-    r"(?:antwort|info(?:rmation)?)|for\s+the\s+(?:quick\s+)?(?:answer|reply|info)))*[\s!.,:)]*"
-    r"(?:(?:mit\s+)?(?:freundlichen|besten|vielen)?\s*grüß?en?[\s\S]{0,80}|best\s+regards[\s\S]{0,80}"
-    r"|regards[\s\S]{0,80}|cheers[\s\S]{0,40}|gruß[\s\S]{0,80})?$"
+    r"(?i)^\W*(?:(?:vielen|herzlichen|besten|lieben|tausend)\s+)?"
+    r"(?:dank(?:e(?:schön| schön)?)?|thanks?|thank\s+you|merci)"
+    r"(?:\s+(?:sehr|vielmals|schön|much|a\s+lot|so\s+much|auch|nochmals|again"
+    r"|für\s+(?:die|ihre)\s+(?:schnelle\s+)?(?:antwort|info(?:rmation)?|hilfe|rückmeldung)"
+    r"|for\s+(?:the|your)\s+(?:quick\s+)?(?:answer|reply|info|help)))*[\s!.,:;)(-]*$"
+)
+# Where the closing of a mail starts; what follows (greeting, name) is not content.
+_CLOSING = re.compile(
+    r"(?im)^\s*(?:(?:mit\s+)?(?:freundlichen|besten|vielen|viele|liebe|herzliche|schöne)\s+)?"
+    r"(?:grüßen?|grüße|gruß|gruss|grüsse|regards|best\s+regards|kind\s+regards|cheers|lg|mfg)\b"
 )
 
 
@@ -376,7 +381,9 @@ def says_not_helped(text: str) -> bool:
 
 
 def is_thanks_only(text: str) -> bool:
-    return bool(_THANKS_ONLY.match(text.strip()))
+    closing = _CLOSING.search(text)
+    content = text[: closing.start()] if closing else text
+    return bool(_THANKS_ONLY.match(content.strip()))
 
 
 def review_customer_reply(*, case_id: int, message_id: int, now: datetime | None = None) -> str:
