@@ -161,6 +161,7 @@ def operating_point(
             judged += 1
             below += int(correct[mine].sum() / mine.sum() < TARGETS["precision"])
     return {
+        "in_scope_accuracy": float((pred_a == truth_a)[~is_oos].mean()),
         "automation_rate": float(in_answered.sum() / max((~is_oos).sum(), 1)),
         "precision": float(correct.sum() / in_answered.sum()) if in_answered.any() else 0.0,
         "oos_answered": float(answered[is_oos].mean()) if is_oos.any() else None,
@@ -479,14 +480,16 @@ def render(report: dict[str, Any]) -> str:
         )
         lines.append(
             f"  {'model':<38} {'validation: auto   prec     OOS':>31}   "
-            f"{'test: auto   prec     OOS':>25}  {'int<95%':>7} {'own thr':>8} {'fit s':>6}"
+            f"{'test: auto   prec     OOS':>25}  {'int<95%':>7} {'own thr':>8} {'test acc':>7} "
+            f"{'fit s':>6}"
         )
         for r in section["rows"]:
             test = r["test"]
             lines.append(
                 f"  {r['model']:<38} {_point(r['validation']):>31}   {_point(test):>25}  "
                 f"{test['intents_below_target']:>3}/{test['intents_judged']:<3} "
-                f"{r['intents_with_own_threshold']:>3}/{r['n_intents']:<4} {r['fit_seconds']:6.1f}"
+                f"{r['intents_with_own_threshold']:>3}/{r['n_intents']:<4} "
+                f"{pct(test['in_scope_accuracy'])} {r['fit_seconds']:6.1f}"
             )
     ret = report["retrieval"]
     lines.append(
