@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -93,8 +94,8 @@ def render_invoice_pdf(invoice: InvoiceInfo, *, language: str, company_name: str
             .decode("latin-1")
         )
 
-    def money(amount: object) -> str:
-        return text(format_money(amount, language))  # type: ignore[arg-type]
+    def money(amount: Decimal) -> str:
+        return text(format_money(amount, language))
 
     pdf.add_page()
     pdf.set_font(family, "B", 11)
@@ -107,8 +108,8 @@ def render_invoice_pdf(invoice: InvoiceInfo, *, language: str, company_name: str
         invoice.billing_street,
         f"{invoice.billing_postcode} {invoice.billing_city}".strip(),
     ]
-    for line in (line for line in recipient if line):
-        pdf.cell(0, 5, text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for address_line in (row for row in recipient if row):
+        pdf.cell(0, 5, text(address_line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(8)
     pdf.set_font(family, "B", 14)
     pdf.cell(0, 8, text(f"{labels['title']} {invoice.number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -126,10 +127,10 @@ def render_invoice_pdf(invoice: InvoiceInfo, *, language: str, company_name: str
     pdf.ln(6)
     widths = (95, 20, 35, 35)
     pdf.set_font(family, "B", 10)
-    for width, label, align in zip(
+    for width, key, align in zip(
         widths, ("item", "quantity", "unit", "amount"), ("L", "R", "R", "R"), strict=True
     ):
-        pdf.cell(width, 6, text(labels[label]), border="B", align=align)
+        pdf.cell(width, 6, text(labels[key]), border="B", align=align)
     pdf.ln()
     pdf.set_font(family, "", 10)
     for line in invoice.lines:

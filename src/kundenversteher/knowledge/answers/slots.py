@@ -138,6 +138,8 @@ def base_values(ctx: SlotContext) -> Filled:
     c = ctx.customer
     full = " ".join(part for part in (c.first_name, c.last_name) if part)
     last = c.last_name
+    greeting: str | None
+    salutation_name: str | None
     if c.salutation in GREETINGS[ctx.language] and last:
         greeting = GREETINGS[ctx.language][c.salutation].format(last=last)
         salutation_name = f"{TITLES[ctx.language][c.salutation]} {last}"
