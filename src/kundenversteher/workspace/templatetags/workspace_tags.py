@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -199,7 +199,7 @@ def case_url_for(number: str) -> str:
 
 
 def _date(value: datetime, fmt: str) -> str:
-    return dateformat.format(template_localtime(value), fmt)
+    return dateformat.format(localtime(value), fmt)
 
 
 def _display(labels: dict[str, str], value: str) -> str:
