@@ -53,6 +53,7 @@ from kundenversteher.cases.states import Status
 from kundenversteher.intelligence.entities import extract_entities
 from kundenversteher.intelligence.pii import find_pii
 from kundenversteher.intelligence.types import EntityKind
+from kundenversteher.knowledge import retrieval
 from kundenversteher.knowledge.automation import queries as automation_queries
 from kundenversteher.knowledge.suggestion_types import ReplySuggestion
 
@@ -155,11 +156,8 @@ class _ArticleCandidate:
 
 
 def _articles(query: str, language: str) -> list[_ArticleCandidate]:
-    try:
-        from kundenversteher.knowledge.retrieval import search
-    except ImportError:  # K1's retrieval not there yet
-        return []
-    hits = search(query, language=language, audience="internal", k=ARTICLES_K)
+    # Agents may see internal articles too.
+    hits = retrieval.search(query, language=language, audience="internal", k=ARTICLES_K)
     return [
         _ArticleCandidate(title=h.title, slug=h.slug, snippet=h.snippet, language=h.language)
         for h in hits

@@ -9,6 +9,7 @@ from kundenversteher.knowledge.suggestion_types import ReplySuggestion
 from kundenversteher.knowledge.suggestions import decision_overview, rank, suggest_replies
 from tests.cases.factories import make_personas
 from tests.customers.factories import make_customer
+from tests.knowledge.articles.factories import BLEEDING_DE, make_article
 from tests.knowledge.suggestions.factories import make_decision, make_resolved_case
 from tests.workspace.case_view_factories import make_inbound_case
 
@@ -242,3 +243,26 @@ def test_rank_keeps_the_best_article_even_when_similar_cases_score_higher():
     ]
     assert rank(draft=None, similar=similar, articles=[], limit=2) == similar[:2]
     assert rank(draft=draft, similar=similar, articles=articles, limit=0) == []
+
+
+def test_matching_articles_are_suggested_internal_ones_included(people):
+    make_article(
+        "lieferzeiten",
+        title="Lieferzeiten für Bestellungen",
+        body="Bestellungen verlassen unser Lager innerhalb von 1–2 Werktagen. Wo eine Bestellung "
+        "bleibt, zeigt die Sendungsverfolgung.\n",
+        visibility="internal",
+    )
+    make_article("entlueften", title="Heizung entlüften", body=BLEEDING_DE)
+    case = _current_case(people)
+
+    suggestions = suggest_replies(case_id=case.pk, user=people.anna)
+
+    assert [(s.kind, s.title, s.article_slug) for s in suggestions] == [
+        ("article", "Lieferzeiten für Bestellungen", "lieferzeiten-fuer-bestellungen")
+    ]
+    assert suggestions[0].body == (
+        "Bestellungen verlassen unser Lager innerhalb von 1–2 Werktagen. Wo eine Bestellung "
+        "bleibt, zeigt die Sendungsverfolgung."
+    )
+    assert suggestions[0].source_label == "Wissensartikel"
