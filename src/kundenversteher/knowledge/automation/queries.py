@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -179,12 +180,14 @@ def automation_summary(
     """Figures of the days ``start``..``end`` from the stored daily rows, grouped by ``by``
     (any of "intent", "channel"; empty = one row for everything)."""
     groups = [name for name in by if name in {"intent", "channel"}]
-    rows = (
-        AutomationDailyStat.objects.filter(day__gte=start, day__lte=end)
-        .values(*groups)
-        .annotate(**{f"sum_{name}": Sum(name) for name in _SUMMED})
-        .order_by(*groups)
-    )
+    stats = AutomationDailyStat.objects.filter(day__gte=start, day__lte=end)
+    sums = {f"sum_{name}": Sum(name) for name in _SUMMED}
+    rows: list[dict[str, Any]]
+    if groups:
+        rows = list(stats.values(*groups).annotate(**sums).order_by(*groups))
+    else:
+        totals = stats.aggregate(**sums)
+        rows = [totals] if totals["sum_decided"] is not None else []
     return [
         SummaryRow(
             intent=str(row.get("intent", "")),
