@@ -82,11 +82,12 @@ def help_article(request: HttpRequest, slug: str) -> HttpResponse:
         article = knowledge_queries.public_article_any_language(slug=slug)
         if article is None:
             raise Http404
-        # A German link opened in English: show the English version when one exists.
+        # A German link asked for in English (?lang=en): the English version when one exists.
+        # Without ?lang the link shows what it points to; a shared link should not change.
         translated = next((t for t in article.translations if t.language == language), None)
-        if translated is not None:
+        if translated is not None and explicit:
             target = f"{request.path.rsplit(slug, 1)[0]}{translated.slug}/"
-            return redirect(target + (f"?lang={language}" if explicit else ""))
+            return redirect(f"{target}?lang={language}")
     with translation.override(article.language):
         response = render(
             request,
