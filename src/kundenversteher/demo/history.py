@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,16 @@ from kundenversteher.cases.models import (
     SLAPolicy,
     Team,
 )
-from kundenversteher.customers.models import Customer, CustomerIdentity, Order, OrderLine, Product
+from kundenversteher.customers.models import (
+    STANDARD_VAT_RATE,
+    Customer,
+    CustomerIdentity,
+    Invoice,
+    Order,
+    OrderLine,
+    Product,
+)
+from kundenversteher.customers.services import split_gross
 from kundenversteher.demo.texts import CustomerMail, TextGenerator
 from kundenversteher.demo.texts.generator import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
 from kundenversteher.events.models import Event
@@ -345,7 +354,65 @@ def write_order_history(items: Sequence[OrderItem]) -> int:
             previous = status
     OrderLine.objects.bulk_create(lines, batch_size=2000)
     Event.objects.bulk_create(events, batch_size=2000)
+    _write_invoice_history(created)
     return len(created)
+
+
+def _write_invoice_history(orders: Sequence[Order]) -> None:
+    """Invoices for the shipped ones among finished orders, issued on the shipping day and paid
+    two weeks later (if that day has passed), numbered on from what the services allotted."""
+    today = timezone.localdate()
+    next_number: dict[int, int] = {}
+    invoices: list[Invoice] = []
+    events: list[Event] = []
+    for order in sorted((o for o in orders if o.shipped_at is not None), key=_shipped_at):
+        issued_on = timezone.localdate(_shipped_at(order))
+        year = issued_on.year
+        if year not in next_number:
+            last = Invoice.objects.filter(number__startswith=f"RE-{year}-").aggregate(
+                m=Max("number")
+            )["m"]
+            next_number[year] = int(last[-6:]) + 1 if last else 1
+        net, tax = split_gross(order.total, STANDARD_VAT_RATE)
+        paid_on = issued_on + timedelta(days=14)
+        invoice = Invoice(
+            number=f"RE-{year}-{next_number[year]:06d}",
+            order_id=order.pk,
+            customer_id=order.customer_id,
+            issued_on=issued_on,
+            net=net,
+            tax=tax,
+            gross=order.total,
+            status=Invoice.Status.PAID if paid_on <= today else Invoice.Status.OPEN,
+            paid_on=paid_on if paid_on <= today else None,
+        )
+        next_number[year] += 1
+        invoices.append(invoice)
+    created = Invoice.objects.bulk_create(invoices, batch_size=1000)
+    order_numbers = {order.pk: order.number for order in orders}
+    for invoice in created:
+        common = {"customer_id": invoice.customer_id, "subject_type": "customers.invoice",
+                  "subject_id": str(invoice.pk), "actor_kind": Event.ActorKind.SYSTEM}  # fmt: skip
+        issued_at = datetime.combine(
+            invoice.issued_on, time(18), tzinfo=timezone.get_current_timezone()
+        )
+        events.append(
+            Event(occurred_at=issued_at, kind="invoice.issued",
+                  payload={"number": invoice.number, "order": order_numbers[invoice.order_id],
+                           "gross": str(invoice.gross)}, **common)
+        )  # fmt: skip
+        if invoice.paid_on is not None:
+            events.append(
+                Event(occurred_at=issued_at + timedelta(days=14), kind="invoice.paid",
+                      payload={"number": invoice.number,
+                               "paid_on": invoice.paid_on.isoformat()}, **common)
+            )  # fmt: skip
+    Event.objects.bulk_create(events, batch_size=2000)
+
+
+def _shipped_at(order: Order) -> datetime:
+    assert order.shipped_at is not None  # noqa: S101 - filtered by the caller
+    return order.shipped_at
 
 
 # ---------------------------------------------------------------------------- large size

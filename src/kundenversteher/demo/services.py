@@ -52,6 +52,7 @@ from kundenversteher.customers.models import (
     Customer,
     CustomerIdentity,
     Device,
+    Invoice,
     Order,
     OrderLine,
     Organisation,
@@ -521,6 +522,11 @@ class _Loader:
             tracking_number=company.CLARA.tracking_number,
             shipped_at=today_start - timedelta(days=1),
         )
+        # Invoiced on the shipping day, like every shipped order (answer template invoice_copy).
+        customer_services.create_invoice(
+            order_id=clara_order.pk,
+            issued_on=timezone.localdate(today_start - timedelta(days=1)),
+        )
         self.orders_of.setdefault(self.customers[0].pk, []).append(str(company.CLARA.order_number))
         b2b_weight = [3 if c.kind == Customer.Kind.B2B else 1 for c in self.customers]
         finished: list[history.OrderItem] = []
@@ -559,6 +565,10 @@ class _Loader:
                     carrier="DHL" if status == "shipped" else "",
                     tracking_number=tracking if status == "shipped" else "",
                     shipped_at=ordered_at + timedelta(days=2) if status == "shipped" else None,
+                )
+            if target == "shipped":
+                customer_services.create_invoice(
+                    order_id=order.pk, issued_on=timezone.localdate(ordered_at + timedelta(days=2))
                 )
         finished.sort(key=lambda item: item.ordered_at)
         history.write_order_history(finished)
@@ -744,8 +754,8 @@ def reset_demo() -> dict[str, int]:
             UnderstandingCorrection, Macro, Message.mentions.through, AgentProfile.teams.through,
             Attachment, SLAAlert, RoutingDecision, CaseLink, Message, Case, CaseNumberCounter,
             RoutingRule, AgentSkill, AgentProfile, SLAPolicy, ClosedDay, BusinessCalendar, Team,
-            Skill, OrderLine, Order, Contract, Device, StockItem, CustomerIdentity, Customer,
-            Product, Organisation,
+            Skill, Invoice, OrderLine, Order, Contract, Device, StockItem, CustomerIdentity,
+            Customer, Product, Organisation,
         )  # fmt: skip
         Customer.objects.update(merged_into=None)
         # Mails (the demo inbox, the contact form) point at the cases wiped below; their raw
