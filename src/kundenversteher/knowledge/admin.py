@@ -138,9 +138,6 @@ class ArticleAdmin(AuditedModelAdmin[Article]):
             action = AuditEntry.Action.CHANGE if change else AuditEntry.Action.ADD
             self._log(request, action, obj, changes)
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        return  # the only inline (versions) is read-only; versions come from the service
-
     @admin.action(description=_("Ausgewählte Artikel veröffentlichen"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         for pk in queryset.values_list("pk", flat=True):
