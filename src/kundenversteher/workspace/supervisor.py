@@ -194,20 +194,31 @@ def attention_cases(
 ) -> list[AttentionCase]:
     """Cases needing a supervisor: SLA breached, then due soon, then unassigned (oldest first)."""
     scope = _scope([t.pk for t in teams], include_unrouted=include_unrouted)
+    # Each list is read only up to the places still free: the same result as reading ``limit``
+    # of each and cutting, without loading (and later dropping) up to 200 rows more. A list cut
+    # short leaves no place free, so the exclusions of the next list stay complete.
     breached = list(
         list_cases(user=user, sla="breached", now=now, ordering="due").filter(scope)[:limit]
     )
-    due = list(
-        list_cases(user=user, sla="due", now=now, due_within_minutes=due_minutes, ordering="due")
-        .filter(scope)
-        .exclude(pk__in=[c.pk for c in breached])[:limit]
-    )
-    seen = {c.pk for c in breached} | {c.pk for c in due}
-    unassigned = list(
-        list_cases(user=user, status=list(ACTIVE_STATUSES), unassigned=True, ordering="created")
-        .filter(scope)
-        .exclude(pk__in=seen)[:limit]
-    )
+    due: list[Case] = []
+    if len(breached) < limit:
+        due = list(
+            list_cases(
+                user=user, sla="due", now=now, due_within_minutes=due_minutes, ordering="due"
+            )
+            .filter(scope)
+            .exclude(pk__in=[c.pk for c in breached])[: limit - len(breached)]
+        )
+    unassigned: list[Case] = []
+    if len(breached) + len(due) < limit:
+        seen = {c.pk for c in breached} | {c.pk for c in due}
+        unassigned = list(
+            list_cases(
+                user=user, status=list(ACTIVE_STATUSES), unassigned=True, ordering="created"
+            )
+            .filter(scope)
+            .exclude(pk__in=seen)[: limit - len(breached) - len(due)]
+        )
     result = [AttentionCase(c, breached=True, due_soon=False) for c in breached]
     result += [AttentionCase(c, breached=False, due_soon=True) for c in due]
     result += [AttentionCase(c, breached=False, due_soon=False) for c in unassigned]

@@ -148,6 +148,9 @@ class _RowLabels:
     due_soon: str
     paused: str
     select: str  # "%(number)s auswählen"
+    reason: str
+    sla_breached: str
+    not_assigned: str
     statuses: dict[str, str]
     priorities: dict[str, str]
     channels: dict[str, str]
@@ -175,6 +178,9 @@ def _row_labels(language: str | None) -> _RowLabels:
         due_soon=_("bald fällig"),
         paused=_("angehalten"),
         select=_("%(number)s auswählen"),
+        reason=_("Grund"),
+        sla_breached=_("SLA überschritten"),
+        not_assigned=_("nicht zugewiesen"),
         statuses={value: str(label) for value, label in STATUS_CHOICES},
         priorities={value: str(label) for value, label in Priority.choices},
         channels={value: str(label) for value, label in Channel.choices},
@@ -300,3 +306,78 @@ def render_case_row(case: Case, now: datetime) -> SafeString:
 @register.simple_tag
 def case_row(case: Case, now: datetime) -> SafeString:
     return render_case_row(case, now)
+
+
+def render_attention_row(item: Any, now: datetime, warning_minutes: int) -> SafeString:
+    """A row of the team screen's "Handlungsbedarf" table (``supervisor.AttentionCase``), built
+    here for the same reason as the inbox rows (up to 100 per page)."""
+    labels = _row_labels(get_language())
+    case = item.case
+    sla = sla_state(case, now, warning_minutes)
+    url = _case_url_pattern(get_urlconf()).replace(
+        "KV-0000-000000", quote(case.number, safe=URL_SAFE)
+    )
+    if item.breached:
+        reason = format_html(
+            '<span class="badge sla-breached">{}</span>\n              ', labels.sla_breached
+        )
+    elif item.due_soon:
+        reason = format_html('<span class="badge sla-due">{}</span>\n              ', labels.due_soon)
+    else:
+        reason = format_html('<span class="badge">{}</span>', labels.not_assigned)
+    assignee = case.assignee
+    holder = (
+        escape(assignee.get_full_name() or assignee.get_username())
+        if assignee is not None
+        else format_html('<span class="muted">{}</span>', labels.nobody)
+    )
+    due = (
+        format_html(
+            '<time datetime="{}">{}</time>', _date(sla.due, "c"), _date(sla.due, "d.m. H:i")
+        )
+        if sla.due is not None
+        else "—"
+    )
+    team = case.team
+    return format_html(
+        "\n"
+        '          <tr class="case-row{breached}" data-case-id="{pk}">\n'
+        '            <td class="col-select">\n'
+        '              <input type="checkbox" name="case" value="{pk}" id="reassign-{pk}"\n'
+        '                     aria-label="{select}">\n'
+        '              <input type="hidden" name="version-{pk}" value="{version}">\n'
+        "            </td>\n"
+        '            <td data-label="{l_number}"><a class="case-link" href="{url}">{number}</a>'
+        "</td>\n"
+        '            <td data-label="{l_subject}" class="subject">{subject}</td>\n'
+        '            <td data-label="{l_reason}">\n'
+        "              {reason}\n"
+        "            </td>\n"
+        '            <td data-label="{l_team}">{team}</td>\n'
+        '            <td data-label="{l_assignee}">{holder}</td>\n'
+        '            <td data-label="{l_due}">{due}</td>\n'
+        "          </tr>\n"
+        "          ",
+        breached=" sla-breached" if item.breached else "",
+        pk=case.pk,
+        select=labels.select % {"number": case.number},
+        version=case.version,
+        url=url,
+        number=case.number,
+        subject=case.subject,
+        reason=reason,
+        team=(team.name or "—") if team is not None else "—",
+        holder=holder,
+        due=due,
+        l_number=labels.number,
+        l_subject=labels.subject,
+        l_reason=labels.reason,
+        l_team=labels.team,
+        l_assignee=labels.assignee,
+        l_due=labels.due,
+    )
+
+
+@register.simple_tag
+def attention_row(item: Any, now: datetime, warning_minutes: int = 60) -> SafeString:
+    return render_attention_row(item, now, warning_minutes)
