@@ -322,7 +322,9 @@ def render_attention_row(item: Any, now: datetime, warning_minutes: int) -> Safe
             '<span class="badge sla-breached">{}</span>\n              ', labels.sla_breached
         )
     elif item.due_soon:
-        reason = format_html('<span class="badge sla-due">{}</span>\n              ', labels.due_soon)
+        reason = format_html(
+            '<span class="badge sla-due">{}</span>\n              ', labels.due_soon
+        )
     else:
         reason = format_html('<span class="badge">{}</span>', labels.not_assigned)
     assignee = case.assignee
