@@ -109,3 +109,30 @@ def test_marking_paid_twice_records_one_event(db):
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid_on) == ("paid", date(2026, 11, 25))
     assert Event.objects.filter(kind="invoice.paid").count() == 1
+
+
+def test_merging_customers_moves_the_invoices_to_the_survivor(db):
+    duplicate, order = _shipped_order()
+    survivor = make_customer("Schmidt", email="anna.neu@example.de")
+    services.create_invoice(order_id=order.id, issued_on=date(2026, 11, 20))
+
+    services.merge_customers(source_id=duplicate.id, target_id=survivor.id)
+
+    assert [i.number for i in queries.list_invoices(customer_id=survivor.id)] == ["RE-2026-000001"]
+    assert queries.list_invoices(customer_id=duplicate.id) == []
+
+
+def test_data_export_lists_the_customers_invoices(db):
+    from kundenversteher.customers.privacy import CustomersPrivacyProvider
+
+    customer, order = _shipped_order()
+    services.create_invoice(order_id=order.id, issued_on=date(2026, 11, 20))
+
+    exported = CustomersPrivacyProvider().export(customer.id)
+
+    [row] = exported["invoices"]
+    assert (row["number"], row["order_number"], row["gross"]) == (
+        "RE-2026-000001",
+        4711,
+        Decimal("8990.00"),
+    )

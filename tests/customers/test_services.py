@@ -172,7 +172,13 @@ def test_merge_moves_identities_orders_contracts_devices_and_login(db):
     event = Event.objects.get(kind="customer.merged")
     assert event.customer_id == target.id
     assert event.payload["source_id"] == source.id
-    assert event.payload["moved"] == {"identities": 2, "orders": 1, "contracts": 1, "devices": 1}
+    assert event.payload["moved"] == {
+        "identities": 2,
+        "orders": 1,
+        "invoices": 0,
+        "contracts": 1,
+        "devices": 1,
+    }
 
 
 def test_merging_twice_or_into_itself_is_refused(db):

@@ -7,7 +7,7 @@ What erasure does here, and why:
   no longer be recognised or looked up.
 * The portal login is deactivated and stripped of name and e-mail (the row stays because other
   tables may point at the user; it can no longer log in).
-* Orders, order lines and contracts are **kept**: German commercial and tax law requires
+* Orders, order lines, invoices and contracts are **kept**: German commercial and tax law requires
   keeping trading and booking records for six to ten years (§ 257 HGB, § 147 AO). They stay
   attached to the anonymised customer row, which no longer carries personal data, so they are
   detached from the person (Art. 17 (3) b DSGVO).
@@ -32,6 +32,7 @@ from kundenversteher.customers.models import (
     Customer,
     CustomerIdentity,
     Device,
+    Invoice,
     Order,
     OrderLine,
 )
@@ -75,6 +76,10 @@ class CustomersPrivacyProvider:
                 )
             ),
             "contracts": [model_to_dict(c) for c in Contract.objects.filter(customer_id__in=ids)],
+            "invoices": [
+                {**model_to_dict(i), "order_number": i.order.number}
+                for i in Invoice.objects.filter(customer_id__in=ids).select_related("order")
+            ],
             "orders": [
                 {
                     **model_to_dict(o),
@@ -151,4 +156,4 @@ class CustomersPrivacyProvider:
 
 
 # Order lines carry no personal data; named here so the retention decision is explicit.
-RETAINED_FOR_RECORD_KEEPING = (Order, OrderLine, Contract)
+RETAINED_FOR_RECORD_KEEPING = (Order, OrderLine, Invoice, Contract)

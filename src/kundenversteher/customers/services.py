@@ -281,9 +281,9 @@ def add_identity(
 def merge_customers(*, source_id: int, target_id: int, by: Actor = None) -> Customer:
     """Fold the duplicate ``source`` into ``target``.
 
-    Identities, orders, contracts and devices move to the target; blank contact fields of the
-    target are filled from the source; the portal login moves when the target has none. The
-    source row stays, marked ``merged_into``, so ids stored by other apps still resolve.
+    Identities, orders, invoices, contracts and devices move to the target; blank contact fields
+    of the target are filled from the source; the portal login moves when the target has none.
+    The source row stays, marked ``merged_into``, so ids stored by other apps still resolve.
     """
     if source_id == target_id:
         raise MergeNotAllowedError(
@@ -313,6 +313,7 @@ def merge_customers(*, source_id: int, target_id: int, by: Actor = None) -> Cust
         moved = {
             "identities": CustomerIdentity.objects.filter(customer=source).update(customer=target),
             "orders": Order.objects.filter(customer=source).update(customer=target),
+            "invoices": Invoice.objects.filter(customer=source).update(customer=target),
             "contracts": Contract.objects.filter(customer=source).update(customer=target),
             "devices": Device.objects.filter(owner=source).update(owner=target),
         }
