@@ -84,6 +84,51 @@ def compose(
     ``reason``, when the customer is unknown, the question is not about their own data, a
     template is missing or any placeholder the template uses has no value.
     """
+    return _compose(
+        intent=intent,
+        language=language,
+        customer_id=customer_id,
+        understanding=understanding,
+        case_id=case_id,
+        now=now,
+        template=None,
+    )
+
+
+def preview(
+    *,
+    template_id: int,
+    customer_id: int,
+    understanding: Mapping[str, Any] | None,
+    now: datetime | None = None,
+) -> ComposedAnswer:
+    """What ``compose`` would send with this template (active or not) for this customer.
+
+    For the admin: ``ok`` is False with a reason when the customer's data leads to another
+    situation than the template's.
+    """
+    template = AnswerTemplate.objects.get(id=template_id)
+    return _compose(
+        intent=template.intent,
+        language=template.language,
+        customer_id=customer_id,
+        understanding=understanding,
+        case_id=None,
+        now=now,
+        template=template,
+    )
+
+
+def _compose(
+    *,
+    intent: str,
+    language: str,
+    customer_id: int | None,
+    understanding: Mapping[str, Any] | None,
+    case_id: int | None,
+    now: datetime | None,
+    template: AnswerTemplate | None,
+) -> ComposedAnswer:
     language = (language or "").lower()[:2]
     if language not in LANGUAGES:
         return _refuse(f"Für die Sprache „{language}“ gibt es keine Antwortvorlagen.")
@@ -120,9 +165,17 @@ def compose(
         return _refuse(exc.reason, missing=exc.slots, slots=known)
     values = {**base.values, **filled.values}
     known = {name: value for name, value in values.items() if value}
-    template = AnswerTemplate.objects.filter(
-        intent=intent, variant=filled.variant, language=language, active=True
-    ).first()
+    if template is not None and template.variant != filled.variant:
+        return _refuse(
+            f"Für diesen Kunden passt die Situation „{filled.variant or '–'}“, nicht "
+            f"„{template.variant or '–'}“.",
+            slots=known,
+            template_id=template.id,
+        )
+    if template is None:
+        template = AnswerTemplate.objects.filter(
+            intent=intent, variant=filled.variant, language=language, active=True
+        ).first()
     if template is None:
         situation = f" / {filled.variant}" if filled.variant else ""
         return _refuse(
