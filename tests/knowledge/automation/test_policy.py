@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kundenversteher.intelligence.types import Emotion, Entity, EntityKind
 from kundenversteher.knowledge.automation import decide
-from kundenversteher.knowledge.automation.types import Action, Mode
+from kundenversteher.knowledge.automation.types import Action, CustomerRef, Mode
 from tests.knowledge.automation.factories import (
     known_customer,
     make_policy,
@@ -235,6 +235,14 @@ def test_an_unknown_customer_gets_a_draft_for_the_agent_not_an_answer():
 
     assert decision.action is Action.SUGGEST
     assert decision.reasons[0].de == "Kunde nicht identifiziert"
+
+
+def test_a_customer_recognised_only_by_a_number_in_the_text_gets_no_automatic_answer():
+    for method in ("order_number", "customer_number", "name_postcode", ""):
+        customer = CustomerRef(id=7, tier="standard", identified_by=method)
+        decision = decide(make_understanding(), customer, new_case(), settings=make_policy())
+        assert decision.action is Action.SUGGEST, method
+        assert decision.reasons[0].code == "customer_not_sender"
 
 
 def test_a_follow_up_in_a_running_case_is_suggested_only():

@@ -22,6 +22,7 @@ from kundenversteher.cases.models import Case, Message
 from kundenversteher.intake.loop import classify_automatic
 from kundenversteher.intake.mail import crypto, queries, services
 from kundenversteher.intake.mail.models import Mailbox, OutboundMail, Security
+from kundenversteher.knowledge.automation.queries import is_automatic_answer
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,10 @@ def queue_reply(*, case_message_id: int) -> Queued:
         # A human answer: deliberately no Auto-Submitted, so the customer's auto-responder
         # behaves as it would for any person's mail.
     }
+    if is_automatic_answer(message_id=message.pk):
+        # RFC 3834: an automatic answer says so, and other robots must not answer it.
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
     if inbound.message_id:
         headers["In-Reply-To"] = inbound.message_id
     mail, created = services.queue_outbound(

@@ -65,6 +65,10 @@ REQUIRED_ENTITIES: dict[str, EntityRule] = {
 }
 # A number recognised with less confidence than this is not trusted for an automatic answer.
 MIN_ENTITY_CONFIDENCE = 0.8
+# How intake must have found the customer for an automatic answer: by the sender's own
+# address. A number in the text (order, customer, contract) can be known to anyone — an answer
+# would send the customer's data to whoever wrote it.
+SENDER_IDENTIFICATIONS = frozenset({"email"})
 # Intents a machine must never answer alone, whatever a template says.
 NEVER_AUTOMATIC = frozenset({"complaint", "other", "unknown", ""})
 
@@ -273,8 +277,19 @@ def decide(
         stop_suggest.append(
             Reason("customer_unknown", "Kunde nicht identifiziert", "Customer not identified")
         )
+    elif customer.identified_by not in SENDER_IDENTIFICATIONS:
+        how = customer.identified_by or "–"
+        stop_suggest.append(
+            Reason(
+                "customer_not_sender",
+                f"Kunde nur über Angaben im Text erkannt ({how}), nicht über die "
+                "Absenderadresse: keine automatische Antwort",
+                f"Customer recognised only from the text ({how}), not by the sender address: "
+                "no automatic answer",
+            )
+        )
     else:
-        how = f" ({customer.identified_by})" if customer.identified_by else ""
+        how = f" ({customer.identified_by})"
         reasons.append(
             Reason("customer_identified", f"Kunde identifiziert{how}", f"Customer identified{how}")
         )
