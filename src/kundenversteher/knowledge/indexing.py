@@ -159,7 +159,7 @@ def reindex_article(*, article_id: int, embedder_name: str = DEFAULT_EMBEDDER) -
     with transaction.atomic():
         # Re-read under lock: an edit while we were embedding makes our vectors stale, and the
         # task enqueued by that edit will write the right ones.
-        locked = Article.objects.select_for_update().filter(pk=article_id).first()
+        locked = Article.objects.order_by().select_for_update().filter(pk=article_id).first()
         if locked is None or locked.version != article.version:
             return 0
         ArticleChunk.objects.filter(article_id=article_id, embedder=embedder_name).delete()

@@ -84,7 +84,9 @@ class Article(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ("category__position", "title")
+        # No join in the default ordering: services lock articles with SELECT … FOR UPDATE,
+        # which PostgreSQL refuses on the nullable side of an outer join.
+        ordering = ("title",)
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")
         constraints = [

@@ -120,7 +120,8 @@ def save_article(
     with transaction.atomic():
         category_obj = ensure_category(slug=category) if category else None
         article = (
-            Article.objects.select_for_update()
+            Article.objects.order_by()
+            .select_for_update()
             .filter(translation_key=key, language=language)
             .first()
         )
@@ -192,7 +193,7 @@ def save_article(
 
 def _set_status(*, article_id: int, status: ArticleStatus, kind: str, by: Actor) -> Article:
     with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        article = Article.objects.order_by().select_for_update().filter(pk=article_id).first()
         if article is None:
             raise ArticleNotFound(_("Artikel nicht gefunden."))
         if article.status == status:
