@@ -7,8 +7,8 @@ Sources
      CRM/ERP data, so it gets the top score ``DRAFT_SCORE`` (1.0).
   2. *similar_case*: the agents' first answer (outbound, not sent by the automation, not a note)
      of the most recent ``CANDIDATE_CASES`` resolved or closed cases the user may see, with the
-     same intent and language as this case. Only indexed columns select them (``intent``,
-     ``status``, ``language`` filtered, ``created_at`` ordered, limit — see ``_candidate_ids``).
+     same intent and language as this case, newest first by id (see ``_candidate_ids`` for the
+     query plans on a million cases).
   3. *article*: knowledge articles from ``knowledge.retrieval.search(..., audience="internal")``
      (agents may see internal articles), title and snippet.
 
@@ -181,9 +181,13 @@ class _CaseCandidate:
 def _candidate_ids(case: Case, user: UserLike) -> Any:
     """The most recent resolved/closed same-intent, same-language cases the user may see.
 
-    A subquery (not a list): the message query below uses it directly, one round trip. On
-    PostgreSQL the planner walks ``cases_case.created_at`` (indexed) backwards or bitmaps the
-    ``intent`` and ``status`` indexes; either way the LIMIT bounds the work.
+    A subquery (not a list): the message query below uses it directly, one round trip. "Most
+    recent" is by id (ids grow as cases are filed), not by ``created_at``: the primary key walks
+    backwards without a sort. Measured on 1 000 000 cases: SQLite uses the ``intent`` index in
+    rowid order (464 → 12 ms against ``created_at``, which sorted every case of the intent);
+    PostgreSQL walks ``cases_case_pkey`` backwards and filters about 25 rows per hit (182 → 31 ms
+    under load 7; 7 158 rows filtered for 300). A partial index
+    ``(intent, language, id) WHERE status IN ('resolved', 'closed')`` would read just the 300.
     """
     candidates = (
         Case.objects.visible_to(user)
@@ -192,7 +196,7 @@ def _candidate_ids(case: Case, user: UserLike) -> Any:
     )
     if case.intent:
         candidates = candidates.filter(intent=case.intent)
-    return candidates.order_by("-created_at", "-id").values("pk")[:CANDIDATE_CASES]
+    return candidates.order_by("-id").values("pk")[:CANDIDATE_CASES]
 
 
 def _similar_case_candidates(case: Case, user: UserLike) -> list[_CaseCandidate]:
