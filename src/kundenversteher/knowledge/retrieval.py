@@ -55,7 +55,6 @@ class _Candidate:
     language: str
     title: str
     slug: str
-    body_text: str
 
 
 def _allowed(audience: str) -> dict[int, _Candidate]:
@@ -66,9 +65,8 @@ def _allowed(audience: str) -> dict[int, _Candidate]:
         articles = articles.filter(visibility=Visibility.PUBLIC)
     return {
         row[0]: _Candidate(*row)
-        for row in articles.values_list(
-            "pk", "translation_key", "language", "title", "slug", "body_text"
-        )
+        # No body texts here: only the k shown hits need one (for the snippet).
+        for row in articles.values_list("pk", "translation_key", "language", "title", "slug")
     }
 
 
@@ -175,17 +173,16 @@ def semantic_ranking(
         return []
     vector = get_embedder(name).embed([query[:MAX_QUERY_CHARS]], kind="query")[0]
     similarities = matrix.vectors @ vector
+    allowed_ids = np.fromiter(allowed, dtype=np.int64)
+    keep = np.isin(matrix.article_ids, allowed_ids) & (
+        similarities >= SEMANTIC_FLOOR.get(name, 0.0)
+    )
     best: dict[int, float] = {}
-    allowed_ids = set(allowed)
-    floor = SEMANTIC_FLOOR.get(name, 0.0)
+    # Chunks are few per article: the Python loop only visits chunks above the floor.
     for article_id, similarity in zip(
-        matrix.article_ids.tolist(), similarities.tolist(), strict=True
+        matrix.article_ids[keep].tolist(), similarities[keep].tolist(), strict=True
     ):
-        if (
-            article_id in allowed_ids
-            and similarity >= floor
-            and similarity > best.get(article_id, -1.0)
-        ):
+        if similarity > best.get(article_id, -1.0):
             best[article_id] = similarity
     ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
     return ranked[:CANDIDATES]
@@ -272,8 +269,12 @@ def search(
             score *= OTHER_LANGUAGE_FACTOR
         scored.append((score, key, shown, best_lex, best_sem))
     scored.sort(key=lambda item: (-item[0], item[1]))
+    top = scored[:k]
+    bodies = dict(
+        Article.objects.filter(pk__in=[item[2] for item in top]).values_list("pk", "body_text")
+    )
     hits = []
-    for score, key, article_id, lex, sem in scored[:k]:
+    for score, key, article_id, lex, sem in top:
         candidate = allowed[article_id]
         hits.append(
             ArticleHit(
@@ -282,7 +283,7 @@ def search(
                 language=candidate.language,
                 title=candidate.title,
                 slug=candidate.slug,
-                snippet=snippet(candidate.body_text, query, language=candidate.language),
+                snippet=snippet(bodies.get(article_id, ""), query, language=candidate.language),
                 score=round(score, 6),
                 lexical_rank=lex,
                 semantic_rank=sem,
