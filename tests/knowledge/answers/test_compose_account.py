@@ -257,3 +257,21 @@ def test_someone_elses_device_gets_no_answer(db):
 
     assert not answer.ok
     assert answer.missing == ("device.serial",)
+
+
+def test_answer_effects_apply_only_the_confirmed_address_change(db):
+    from kundenversteher.knowledge.answers.services import apply_answer_effects
+
+    clara = make_clara()
+    text = understanding_of("Neue Anschrift: Rosenweg 4, 93047 Regensburg")
+
+    assert (
+        apply_answer_effects(intent="order_status", customer_id=clara.id, understanding=text) == []
+    )
+    clara.refresh_from_db()
+    assert clara.city == "Grünwald"
+    assert apply_answer_effects(
+        intent="address_change", customer_id=clara.id, understanding=text
+    ) == ["address_changed"]
+    clara.refresh_from_db()
+    assert (clara.street, clara.postcode, clara.city) == ("Rosenweg 4", "93047", "Regensburg")

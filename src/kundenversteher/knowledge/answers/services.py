@@ -117,3 +117,22 @@ def apply_address_change(
         by=by,
     )
     return address
+
+
+def apply_answer_effects(
+    *,
+    intent: str,
+    customer_id: int | None,
+    understanding: Mapping[str, Any] | None,
+    by: Actor = None,
+) -> list[str]:
+    """Carry out what a sent automatic answer confirmed; returns what was done (for the log).
+
+    Call inside the transaction that stores the sent answer, with the same arguments given to
+    ``compose``. Only ``address_change`` confirms a change ("Wir übernehmen sie …"); every
+    other answer only informs, so there is nothing to do.
+    """
+    if intent != "address_change" or customer_id is None or understanding is None:
+        return []
+    apply_address_change(customer_id=customer_id, understanding=understanding, by=by)
+    return ["address_changed"]
