@@ -19,6 +19,7 @@ from kundenversteher.knowledge.automation.models import (
     AutomationSettings,
     IntentAutomation,
 )
+from kundenversteher.knowledge.automation.policy import NEVER_AUTOMATIC
 from kundenversteher.knowledge.automation.types import (
     AutomationPolicy,
     CaseFacts,
@@ -60,14 +61,25 @@ def automatable_intents() -> frozenset[str]:
     return frozenset(answers.automatable_intents())
 
 
-def load_policy() -> AutomationPolicy:
+def load_policy(*, intent: str | None = None) -> AutomationPolicy:
+    """The switches as ``decide`` applies them, read fresh.
+
+    With ``intent`` only what that intent's decision needs is read (intake's per-message query
+    budget): an intent that is never automatic needs no templates, an intent without template
+    no per-intent switches.
+    """
     row = current_settings()
-    switches = list(IntentAutomation.objects.values_list("intent", "enabled", "min_confidence"))
+    automatable: frozenset[str] = frozenset()
+    if intent is None or intent not in NEVER_AUTOMATIC:
+        automatable = automatable_intents()
+    switches: list[tuple[str, bool, float | None]] = []
+    if intent is None or intent in automatable:
+        switches = list(IntentAutomation.objects.values_list("intent", "enabled", "min_confidence"))
     return AutomationPolicy(
         mode=Mode(row.mode),
-        automatable_intents=automatable_intents(),
-        disabled_intents=frozenset(intent for intent, enabled, _m in switches if not enabled),
-        min_confidence={intent: m for intent, _e, m in switches if m is not None},
+        automatable_intents=automatable,
+        disabled_intents=frozenset(i for i, enabled, _m in switches if not enabled),
+        min_confidence={i: m for i, _e, m in switches if m is not None},
         negative_sentiment_below=row.negative_sentiment_below,
         repeated_contact_limit=row.repeated_contact_limit,
     )

@@ -143,8 +143,8 @@ def decide_for_inbound(
     look into it; the draft is kept wherever composing worked.
     """
     compose = composer or _default_composer
-    settings = automation_policy or queries.load_policy()
     intent = understanding.intent.intent
+    settings = automation_policy or queries.load_policy(intent=intent)
     standard = intent in settings.automatable_intents
     customer: CustomerRef | None
     if standard:
@@ -202,7 +202,9 @@ def record_decision(
 
     ``customer_id`` is the case's customer (for the event; the pipeline knows it)."""
     decision = pending.decision
-    with transaction.atomic():
+    # No savepoint inside the pipeline's filing transaction (its query budget); a failure fails
+    # that transaction as a whole, which the pipeline retries.
+    with transaction.atomic(savepoint=False):
         row = AutomationDecision.objects.create(
             case_id=case_id,
             message_id=message_id,
