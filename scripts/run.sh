@@ -14,6 +14,8 @@ if [ -z "${KV_SECRET_KEY:-}" ] && [ -z "${KV_SECRET_KEY_FILE:-}" ]; then
   fi
   export KV_SECRET_KEY_FILE="$KV_DATA_DIR/secret_key"
 fi
+# The demo company signs automatic answers and invoice copies with its name.
+export KV_COMPANY_NAME="${KV_COMPANY_NAME:-Brenner Wärmetechnik GmbH}"
 HOST="${KV_HOST:-127.0.0.1}"
 PORT="${KV_PORT:-8000}"
 

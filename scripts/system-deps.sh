@@ -3,11 +3,13 @@
 # Usage: scripts/system-deps.sh run|test
 set -euo pipefail
 
-# run: Python, gettext, Tesseract with German/English data and orientation detection (letters, faxes).
-RUN_PACKAGES=(python3-venv gettext tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd)
+# run: Python, gettext, Tesseract with German/English data and orientation detection (letters, faxes),
+# DejaVu for invoice-copy PDFs (umlauts and "€"; without it the PDF falls back to a core font).
+RUN_PACKAGES=(python3-venv gettext tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd
+  fonts-dejavu-core)
 # test: + real servers and the browser the suite starts on loopback: PostgreSQL, Dovecot (IMAP),
 # Debian's Chromium (Playwright drives it; no browser download), a font for rendered test letters.
-TEST_PACKAGES=("${RUN_PACKAGES[@]}" postgresql dovecot-imapd chromium fonts-dejavu-core)
+TEST_PACKAGES=("${RUN_PACKAGES[@]}" postgresql dovecot-imapd chromium)
 
 case "${1:-test}" in
   run) wanted=("${RUN_PACKAGES[@]}") ;;

@@ -182,6 +182,8 @@ KV_OCR_PAGE_TIMEOUT_SECONDS = env_int("KV_OCR_PAGE_TIMEOUT_SECONDS", default=120
 # Mailbox passwords: Fernet key derived from this (else from the secret key); old keys for rotation.
 KV_CREDENTIALS_KEY = env_secret("KV_CREDENTIALS_KEY", default="")
 KV_CREDENTIALS_OLD_KEYS = env_list("KV_CREDENTIALS_OLD_KEYS", default=[])
+# Company name in automatic answers and on invoice copies (no automatic answer without it).
+KV_COMPANY_NAME = env_str("KV_COMPANY_NAME", default="")
 # Customer portal: magic-link lifetime and request limits (per e-mail address / per client address).
 KV_PORTAL_LINK_MINUTES = env_int("KV_PORTAL_LINK_MINUTES", default=15)
 KV_PORTAL_LINKS_PER_ADDRESS = env_int("KV_PORTAL_LINKS_PER_ADDRESS", default=5)
