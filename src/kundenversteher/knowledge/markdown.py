@@ -49,7 +49,9 @@ def render(markdown: str) -> str:
 
 def plain_text(rendered_html: str) -> str:
     """The text of sanitised HTML without markup (for search, snippets and embeddings)."""
-    spaced = re.sub(r"</(p|h\d|li|tr|pre|blockquote)>", "\n", rendered_html)
+    # A table row becomes one line ("E101 · Hochdruckstörung · …"): a lone cell says nothing.
+    rows = re.sub(r"</t[dh]>\s*<t[dh][^>]*>", " · ", rendered_html)
+    spaced = re.sub(r"</(p|h\d|li|tr|pre|blockquote)>", "\n", rows)
     stripped = html.unescape(nh3.clean(spaced, tags=set()))
     lines = [_SPACES.sub(" ", line).strip() for line in stripped.splitlines()]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -72,6 +72,7 @@ def test_markdown_renders_headings_lists_and_tables_below_the_page_title() -> No
     assert "<h2>Abschnitt</h2>" in article.body_html
     assert "<li>eins</li>" in article.body_html
     assert "<td>E101</td>" in article.body_html
+    assert "E101 · Hochdruck" in article.body_text.splitlines()
     assert "<h1>" not in article.body_html
 
 
