@@ -482,8 +482,9 @@ _MONTH = re.compile(
 _REFERENCE = re.compile(r"(?<![\w-])(?=(?:[A-Z-]*\d){6})[A-Z0-9][A-Z0-9-]{7,}(?![\w-])")
 
 
-def _greeting_span(text: str) -> tuple[int, int, str] | None:
-    """(start, end, salutation) of the name in the first line when it is a salutation."""
+def _greeting_span(text: str) -> tuple[int, int, int, str] | None:
+    """(salutation start, name start, name end, salutation) when the first line greets someone
+    by name."""
     offset = len(text) - len(text.lstrip())
     line = text[offset:].split("\n", 1)[0]
     match = _GREETING.match(line)
@@ -492,7 +493,12 @@ def _greeting_span(text: str) -> tuple[int, int, str] | None:
     name = match.group("name").strip()
     if not name or name.lower().startswith(_NO_NAME):
         return None
-    return offset + match.start("name"), offset + match.end("name"), match.group("salutation")
+    return (
+        offset + match.start("salutation"),
+        offset + match.start("name"),
+        offset + match.end("name"),
+        match.group("salutation"),
+    )
 
 
 def core(text: str) -> str:
@@ -531,10 +537,16 @@ def anonymise_answer(
     edits: list[tuple[int, int, int, str]] = []
     greeting = _greeting_span(text)
     if greeting is not None:
-        start, end, salutation = greeting
+        salutation_start, start, end, salutation = greeting
         informal = salutation.lower().startswith(_INFORMAL)
-        name = customer_first_name if informal else customer_full_name
-        edits.append((start, end, 0, name or customer_full_name or labels["PERSON"]))
+        name = (customer_first_name if informal else customer_full_name) or customer_full_name
+        name = name or labels["PERSON"]
+        if salutation.lower().startswith("sehr"):
+            # "Sehr geehrte/r" agrees with the other customer's gender: a neutral greeting fits
+            # whoever this customer is.
+            edits.append((salutation_start, end, 0, f"Guten Tag {name}"))
+        else:
+            edits.append((start, end, 0, name))
     if other_agent.strip():
         replacement = agent or labels["PERSON"]
         edits += [(s, e, 1, replacement) for s, e in _occurrences(text, other_agent.strip())]

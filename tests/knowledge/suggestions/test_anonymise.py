@@ -5,7 +5,7 @@ from __future__ import annotations
 from kundenversteher.knowledge.suggestions import anonymise_answer, core
 
 
-def test_formal_greeting_names_the_current_customer_in_full_and_numbers_become_placeholders():
+def test_formal_greeting_becomes_neutral_with_the_full_name_and_numbers_become_placeholders():
     text = (
         "Sehr geehrte Frau Meier,\n\nIhr Vertrag WV-200123 endet am 31.12.2026, die Rechnung "
         "RE-2026-001234 über 129,90 € geht an meier@example.de.\n\nMit freundlichen Grüßen\n"
@@ -23,7 +23,7 @@ def test_formal_greeting_names_the_current_customer_in_full_and_numbers_become_p
     )
 
     assert body == (
-        "Sehr geehrte Clara Schmidt,\n\nIhr Vertrag [Vertragsnummer] endet am [Datum], die "
+        "Guten Tag Clara Schmidt,\n\nIhr Vertrag [Vertragsnummer] endet am [Datum], die "
         "Rechnung [Rechnungsnummer] über [Betrag] geht an [E-Mail].\n\nMit freundlichen "
         "Grüßen\nAnna Berger"
     )
@@ -89,3 +89,16 @@ def test_core_ignores_greeting_closing_and_numbers():
 
     assert core(first) == "Ihre Bestellung 0 kommt am 0. 0."
     assert core(second) == "Ihre Bestellung 0 kommt am 0.0."
+
+
+def test_formal_greeting_of_an_unknown_customer_becomes_a_neutral_one_with_a_placeholder():
+    body, placeholders = anonymise_answer(
+        "Sehr geehrter Herr Müller,\n\ndas Ersatzteil ist lieferbar.",
+        language="de",
+        other_agent="",
+        agent="Anna",
+        other_customer_names=("Müller",),
+    )
+
+    assert body == "Guten Tag [Name],\n\ndas Ersatzteil ist lieferbar."
+    assert placeholders == ("[Name]",)
