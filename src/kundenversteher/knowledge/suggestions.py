@@ -563,7 +563,7 @@ def anonymise_answer(
     parts: list[str] = []
     placeholders: list[str] = []
     position = 0
-    placeholder_values = set(labels.values())
+    placeholder_values = sorted(set(labels.values()))
     for start, end, _priority, replacement in sorted(
         edits, key=lambda edit: (edit[0], -(edit[1] - edit[0]), edit[2])
     ):
@@ -571,8 +571,11 @@ def anonymise_answer(
             continue  # overlaps an edit already made
         parts.append(text[position:start])
         parts.append(replacement)
-        if replacement in placeholder_values and replacement not in placeholders:
-            placeholders.append(replacement)
+        placeholders += [
+            value
+            for value in placeholder_values
+            if value in replacement and value not in placeholders
+        ]
         position = end
     parts.append(text[position:])
     return "".join(parts), tuple(placeholders)
