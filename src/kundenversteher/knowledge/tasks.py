@@ -19,7 +19,7 @@ def reindex_article(article_id: int) -> int:
     return indexing.reindex_article(article_id=article_id, embedder_name=configured_embedder())
 
 
-@durable_task(max_attempts=3, base_delay_seconds=60.0)
+@durable_task(queue_name="periodic", max_attempts=3, base_delay_seconds=60.0)
 def reindex_stale_articles() -> int:
     """Backfill: re-embed every article whose chunks are missing or stale (after an embedder
     switch, a restore, or a lost task). Returns the number of articles re-embedded."""

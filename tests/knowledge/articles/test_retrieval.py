@@ -6,7 +6,7 @@ import pytest
 
 from kundenversteher.knowledge.models import ArticleChunk
 from kundenversteher.knowledge.retrieval import search
-from kundenversteher.knowledge.tasks import reindex_article
+from kundenversteher.knowledge.tasks import reindex_article, reindex_stale_articles
 from tests.knowledge.articles.factories import (
     DELIVERY_DE,
     INVOICE_DE,
@@ -117,3 +117,14 @@ def test_unrelated_and_empty_queries_find_nothing() -> None:
 
     assert search("Pizza Margherita Rezept") == []
     assert search("   ") == []
+
+
+def test_backfill_reindexes_only_missing_or_stale_articles() -> None:
+    first = make_article()
+    make_article("rechnungskopie", title="Rechnungskopie anfordern", body=INVOICE_DE)
+    reindex_article.call(first.pk)
+
+    assert reindex_stale_articles.call() == 1
+    make_article(body="Geänderter Text.\n")
+    assert reindex_stale_articles.call() == 1
+    assert reindex_stale_articles.call() == 0
