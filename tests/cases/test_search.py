@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.db import connection
+from django.db.models import Q
 
-from kundenversteher.cases import services
+from kundenversteher.cases import search, services
 from kundenversteher.cases.models import Case, Message
 from kundenversteher.cases.search import (
     Term,
@@ -20,16 +23,19 @@ from tests.cases.factories import make_case, make_customer
 from tests.conftest import is_postgres
 
 
+def _subjects(condition: Q) -> set[str]:
+    return set(Case.objects.filter(condition).values_list("subject", flat=True))
+
+
 def found(query: str) -> set[str]:
-    """Subjects of the matching cases; both ways of searching (all cases / a few candidates,
-    which PostgreSQL tests row by row) must find the same."""
-    wide = set(Case.objects.filter(case_search_filter(query)).values_list("subject", flat=True))
-    narrow = set(
-        Case.objects.filter(case_search_filter(query, few_candidates=True)).values_list(
-            "subject", flat=True
-        )
-    )
-    assert narrow == wide
+    """Subjects of the matching cases. Every way PostgreSQL searches must find the same: by id
+    after a probe (few matches), walking the case list (many matches: forced here by a
+    threshold of 0) and row by row (few candidates)."""
+    wide = _subjects(case_search_filter(query))
+    with mock.patch.object(search, "SPARSE_MATCHES", 0):
+        dense = _subjects(case_search_filter(query))
+    narrow = _subjects(case_search_filter(query, few_candidates=True))
+    assert (dense, narrow) == (wide, wide)
     return wide
 
 
