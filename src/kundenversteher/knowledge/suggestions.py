@@ -402,7 +402,7 @@ def rank(
     head = [draft] if draft is not None else []
     chosen = (head + pool)[:limit]
     best_article = max(articles, key=lambda s: s.score, default=None)
-    if best_article is not None and best_article not in chosen:
+    if best_article is not None and best_article not in chosen and len(chosen) > len(head):
         chosen[-1] = best_article
         chosen = head + sorted(chosen[len(head) :], key=lambda s: -s.score)
     return chosen

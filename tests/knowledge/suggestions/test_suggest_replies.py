@@ -243,6 +243,7 @@ def test_rank_keeps_the_best_article_even_when_similar_cases_score_higher():
     ]
     assert rank(draft=None, similar=similar, articles=[], limit=2) == similar[:2]
     assert rank(draft=draft, similar=similar, articles=articles, limit=0) == []
+    assert rank(draft=draft, similar=similar, articles=articles, limit=1) == [draft]
 
 
 def test_matching_articles_are_suggested_internal_ones_included(people):
