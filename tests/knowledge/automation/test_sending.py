@@ -21,7 +21,8 @@ def outbound(case: Case) -> list[Message]:
     return list(case.messages.filter(direction=Message.Direction.OUTBOUND))
 
 
-def test_a_live_decision_sends_the_composed_answer_and_resolves_the_case(db):
+def test_a_live_decision_sends_the_composed_answer_and_resolves_the_case(db, settings):
+    settings.BASE_URL = ""  # no "did not help" link: the body is exactly the composed one
     set_mode(Mode.LIVE)
     composer = FakeComposer()
     case, decision = make_decided_case()

@@ -15,8 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kundenversteher.cases import services as case_services
@@ -28,6 +31,7 @@ from kundenversteher.events.services import record
 from kundenversteher.intelligence.types import Understanding
 from kundenversteher.knowledge import answers
 from kundenversteher.knowledge.automation import policy, queries
+from kundenversteher.knowledge.automation.errors import InvalidFeedbackLinkError
 from kundenversteher.knowledge.automation.models import (
     AutomationDecision,
     AutomationSettings,
@@ -46,6 +50,12 @@ from kundenversteher.knowledge.automation.types import (
 from kundenversteher.privacy.audit import audit_instance, diff, snapshot
 
 AUTHOR_LABEL = "Automatische Antwort"
+FEEDBACK_SALT = "kundenversteher.automation.not_helped"
+FEEDBACK_URL_NAME = "portal:not_helped"
+_FEEDBACK_LINE = {
+    "de": "Hat diese Antwort nicht geholfen? Ein Klick genügt: {url}",
+    "en": "Did this answer not help? One click is enough: {url}",
+}
 NOT_HELPED_TAG = "automatik-nicht-geholfen"
 
 # The customer says the automatic answer did not help (DE and EN, as customers write it).
@@ -339,8 +349,13 @@ def send_auto_answer(
         if not composed.ok:
             return _degrade(row, Action.ROUTE, _compose_failed(composed.reason, composed.missing))
         # The answers app ends every body with the "written automatically — did it not help?"
-        # footer: the customer always sees that no person wrote it.
+        # footer: the customer always sees that no person wrote it. Where the portal offers it,
+        # a signed one-click link follows.
         body = composed.body
+        link = feedback_url(decision_id=row.pk)
+        if link:
+            line = _FEEDBACK_LINE["en" if case.language == "en" else "de"]
+            body = f"{body.rstrip()}\n{line.format(url=link)}"
         outbound = case_services.add_message(
             case_id=case.pk,
             direction=Message.Direction.OUTBOUND,
@@ -504,3 +519,64 @@ def set_intent_enabled(*, intent: str, enabled: bool, by: AbstractBaseUser) -> I
             data={"intent": intent, "enabled": enabled},
         )
     return row
+
+
+def feedback_token(*, decision_id: int) -> str:
+    return signing.dumps({"d": decision_id}, salt=FEEDBACK_SALT, compress=True)
+
+
+def feedback_url(*, decision_id: int) -> str:
+    """The absolute "did not help" link, or "" where the portal or the site address is not
+    configured (then the customer replies instead, as the footer says)."""
+    base = str(getattr(django_settings, "BASE_URL", "") or "").rstrip("/")
+    if not base:
+        return ""
+    try:
+        path = reverse(FEEDBACK_URL_NAME, kwargs={"token": feedback_token(decision_id=decision_id)})
+    except NoReverseMatch:
+        return ""
+    return f"{base}{path}"
+
+
+def decision_for_feedback(*, token: str) -> int:
+    """The decision a "did not help" link is about; raises ``InvalidFeedbackLinkError``.
+
+    Valid for the reopen window (the same days after which a reply no longer counts)."""
+    max_age = timedelta(days=queries.current_settings().reopen_window_days)
+    try:
+        data = signing.loads(token, salt=FEEDBACK_SALT, max_age=max_age)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise InvalidFeedbackLinkError(str(exc)) from exc
+    decision_id = data.get("d") if isinstance(data, dict) else None
+    if (
+        not isinstance(decision_id, int)
+        or not AutomationDecision.objects.filter(
+            pk=decision_id, sent_message__isnull=False
+        ).exists()
+    ):
+        raise InvalidFeedbackLinkError("no automatic answer behind this link")
+    return decision_id
+
+
+def report_not_helped(*, token: str, now: datetime | None = None) -> str:
+    """The customer clicked "did not help": the case goes back to a person with priority.
+
+    Idempotent: a second click changes nothing (returns "already not_helped")."""
+    decision_id = decision_for_feedback(token=token)
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = AutomationDecision.objects.select_for_update().get(pk=decision_id)
+        if row.outcome == Outcome.NOT_HELPED:
+            return "already not_helped"
+        row.outcome = Outcome.NOT_HELPED
+        row.outcome_at = now
+        row.save(update_fields=["outcome", "outcome_at"])
+        _hand_to_person(case_id=row.case_id, now=now)
+        record(
+            "automation.outcome",
+            channel=row.channel,
+            case_id=row.case_id,
+            subject=row,
+            data={"decision_id": row.pk, "outcome": Outcome.NOT_HELPED.value, "via": "link"},
+        )
+    return Outcome.NOT_HELPED.value
