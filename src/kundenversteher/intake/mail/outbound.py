@@ -18,7 +18,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
-from kundenversteher.cases.models import Case, Message
+from kundenversteher.cases.models import Attachment, Case, Message
 from kundenversteher.intake.loop import classify_automatic
 from kundenversteher.intake.mail import crypto, queries, services
 from kundenversteher.intake.mail.models import Mailbox, OutboundMail, Security
@@ -222,6 +222,21 @@ _SEND_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def _reply_attachments(mail: OutboundMail) -> list[tuple[str, bytes, str]]:
+    """The files of the case message a reply carries (an automatic answer's invoice PDF, an
+    agent's upload), read from the case's storage at sending time; the queue row stays small."""
+    if mail.kind != OutboundMail.Kind.REPLY or not mail.dedupe_key.startswith("reply:"):
+        return []
+    message_id = mail.dedupe_key.removeprefix("reply:")
+    if not message_id.isdigit():
+        return []
+    files: list[tuple[str, bytes, str]] = []
+    for attachment in Attachment.objects.filter(message_id=int(message_id)).order_by("id"):
+        with attachment.file.open("rb") as handle:
+            files.append((attachment.original_filename, handle.read(), attachment.content_type))
+    return files
+
+
 def deliver(*, outbound_id: int) -> str:
     """Send one queued mail if it is due; returns the resulting state.
 
@@ -243,6 +258,8 @@ def deliver(*, outbound_id: int) -> str:
             headers={"Message-ID": mail.message_id, **mail.headers},
             connection=connection,
         )
+        for filename, content, content_type in _reply_attachments(mail):
+            email.attach(filename, content, content_type)
         email.send(fail_silently=False)
     except _SEND_ERRORS as exc:
         failed = services.mark_attempt_failed(

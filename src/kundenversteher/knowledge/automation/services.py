@@ -356,13 +356,16 @@ def send_auto_answer(
         if link:
             line = _FEEDBACK_LINE["en" if case.language == "en" else "de"]
             body = f"{body.rstrip()}\n{line.format(url=link)}"
+        uploads = _attachments(composed)
         outbound = case_services.add_message(
             case_id=case.pk,
             direction=Message.Direction.OUTBOUND,
             body_text=body,
             by=None,
             author_label=AUTHOR_LABEL,
-            attachments=_attachments(composed),
+            attachments=uploads,
+            # Our own documents (invoice PDFs): the upload limit is for what customers send.
+            max_attachment_bytes=max((len(u.content) for u in uploads), default=0) or None,
             now=now,
         )
         case_services.change_status(case_id=case.pk, status=Status.RESOLVED, by=None, now=now)
