@@ -26,7 +26,9 @@ ORDERINGS = {
 }
 
 
-def _sla_due_q(now: datetime, horizon: datetime) -> Q:
+def sla_due_q(now: datetime, horizon: datetime) -> Q:
+    """A running SLA clock falls due after ``now`` and by ``horizon`` (callers add: active,
+    not paused)."""
     return (
         Q(
             first_responded_at__isnull=True,
@@ -38,7 +40,8 @@ def _sla_due_q(now: datetime, horizon: datetime) -> Q:
     )
 
 
-def _sla_breached_q(now: datetime) -> Q:
+def sla_breached_q(now: datetime) -> Q:
+    """A running SLA clock is overdue at ``now`` (callers add: active, not paused)."""
     return (
         Q(first_responded_at__isnull=True, first_response_due__lte=now)
         | Q(next_response_due__lte=now)
@@ -92,9 +95,9 @@ def list_cases(
         now = now or timezone.now()
         running = qs.filter(status__in=list(ACTIVE_STATUSES), sla_paused_at__isnull=True)
         if sla == "due":
-            qs = running.filter(_sla_due_q(now, now + timedelta(minutes=due_within_minutes)))
+            qs = running.filter(sla_due_q(now, now + timedelta(minutes=due_within_minutes)))
         elif sla == "breached":
-            qs = running.filter(_sla_breached_q(now))
+            qs = running.filter(sla_breached_q(now))
         else:
             raise ValueError(f"unknown sla filter {sla!r}")
     if ordering not in ORDERINGS:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -47,7 +48,7 @@ from kundenversteher.cases.models import (
     Message,
     Role,
 )
-from kundenversteher.cases.queries import list_cases
+from kundenversteher.cases.queries import list_cases, sla_breached_q, sla_due_q
 from kundenversteher.cases.states import ACTIVE_STATUSES, Status
 from kundenversteher.customers.models import Customer
 
@@ -421,17 +422,62 @@ def _sorted(qs: CaseQuerySet, sort: InboxSort) -> CaseQuerySet:
     return qs.order_by("-received_at", "-id")
 
 
+def _active_view_conditions(
+    *, user: UserLike, views: Sequence[InboxView], now: datetime, due_within_minutes: int
+) -> dict[InboxView, Q]:
+    """For the views over active cases: the condition that picks a view's cases out of the
+    user's visible active cases, exactly as ``list_inbox`` picks them (without filters)."""
+    own_id = int(user.pk) if user is not None and user.pk is not None else None
+    horizon = now + timedelta(minutes=due_within_minutes)
+    running = Q(sla_paused_at__isnull=True)
+    conditions: dict[InboxView, Q] = {}
+    for view in views:
+        if view is InboxView.MINE:
+            conditions[view] = Q(assignee_id=own_id)
+        elif view is InboxView.TEAMS:
+            conditions[view] = Q(team_id__in=_team_ids(user))
+        elif view is InboxView.UNASSIGNED:
+            conditions[view] = Q(assignee__isnull=True)
+        elif view is InboxView.DUE:
+            conditions[view] = running & sla_due_q(now, horizon)
+        elif view is InboxView.BREACHED:
+            conditions[view] = running & sla_breached_q(now)
+        elif view is InboxView.WAITING:
+            conditions[view] = (Q(assignee_id=own_id) | Q(team_id__in=_team_ids(user))) & Q(
+                status__in=WAITING_STATUSES
+            )
+    return conditions
+
+
 def count_inbox_views(
     *, user: UserLike, views: Sequence[InboxView], cap: int = 1000, now: datetime | None = None
 ) -> dict[InboxView, int]:
-    """Case count per view for the navigation, each counted up to ``cap`` (shown as "999+").
+    """Case count per view for the navigation, each at most ``cap`` (shown as "999+").
 
-    Capped so a view over a million cases costs a bounded index walk, not a full count.
+    The views over active cases are counted in ONE query over the user's visible active cases
+    (conditional counts; six queries and their ORM cost before): its cost grows with the
+    number of active cases, which stays small next to the closed ones. "all" counts up to
+    ``cap`` with a LIMIT, so a million closed cases cost a bounded index walk, not a full count.
     """
     now = now or timezone.now()
-    return {
-        view: list_inbox(user=user, view=view, now=now).order_by()[:cap].count() for view in views
-    }
+    counts: dict[InboxView, int] = {}
+    conditions = _active_view_conditions(
+        user=user,
+        views=[v for v in views if v is not InboxView.ALL],
+        now=now,
+        due_within_minutes=60,
+    )
+    if conditions:
+        active = Case.objects.visible_to(user).filter(status__in=list(ACTIVE)).order_by()
+        totals = active.aggregate(
+            **{view.value: Count("pk", filter=condition) for view, condition in conditions.items()}
+        )
+        counts.update({view: min(int(totals[view.value] or 0), cap) for view in conditions})
+    if InboxView.ALL in views:
+        counts[InboxView.ALL] = (
+            list_inbox(user=user, view=InboxView.ALL, now=now).order_by()[:cap].count()
+        )
+    return {view: counts[view] for view in views}
 
 
 def case_in_view(
