@@ -245,6 +245,18 @@ def test_a_customer_recognised_only_by_a_number_in_the_text_gets_no_automatic_an
         assert decision.reasons[0].code == "customer_not_sender"
 
 
+def test_channels_without_a_way_back_get_a_draft_only():
+    for channel in ("letter", "fax", "phone", "web_form"):
+        decision = decide(
+            make_understanding(),
+            known_customer(),
+            new_case(channel=channel),
+            settings=make_policy(),
+        )
+        assert decision.action is Action.SUGGEST, channel
+        assert decision.reasons[0].code == "channel_no_answer"
+
+
 def test_a_follow_up_in_a_running_case_is_suggested_only():
     decision = decide(
         make_understanding(),

@@ -293,6 +293,14 @@ def decide(
         reasons.append(
             Reason("customer_identified", f"Kunde identifiziert{how}", f"Customer identified{how}")
         )
+    if case.channel and case.channel not in policy.answer_channels:
+        stop_suggest.append(
+            Reason(
+                "channel_no_answer",
+                f"Kanal {case.channel}: eine automatische Antwort erreicht den Kunden nicht",
+                f"Channel {case.channel}: an automatic answer would not reach the customer",
+            )
+        )
     if not case.is_new:
         stop_suggest.append(
             Reason(
