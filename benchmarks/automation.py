@@ -524,27 +524,47 @@ def render(report: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="subsampled, a few minutes")
+    parser.add_argument(
+        "--only",
+        choices=("automation", "retrieval", "shipped"),
+        help="re-run one part and keep the others from the existing results file",
+    )
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     started = time.perf_counter()
-    report: dict[str, Any] = {
-        "quick": args.quick,
-        "created_at": datetime.now(tz=UTC).isoformat(),
-        "machine": machine(),
-        "targets": TARGETS,
-        "automation": {},
-    }
-    for task in tasks(args.quick):
-        report["automation"][task.name] = bench_task(task)
-        print(f"{task.name} done", flush=True)
-    report["retrieval"] = bench_retrieval(args.quick)
-    print("retrieval done", flush=True)
-    report["shipped_retrieval"] = bench_shipped_retrieval()
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("automation.quick.json" if args.quick else "automation.json")
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    report: dict[str, Any] = {}
+    if args.only and out.is_file():
+        report = json.loads(out.read_text(encoding="utf-8"))
+    report.update(
+        {
+            "quick": args.quick,
+            "created_at": datetime.now(tz=UTC).isoformat(),
+            "machine": machine(),
+            "targets": TARGETS,
+        }
+    )
+
+    def save() -> None:
+        # After every part, so that a long run interrupted late keeps what it measured.
+        report["seconds"] = round(time.perf_counter() - started, 1)
+        report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    if args.only in (None, "automation"):
+        report["automation"] = {}
+        for task in tasks(args.quick):
+            report["automation"][task.name] = bench_task(task)
+            save()
+            print(f"{task.name} done", flush=True)
+    if args.only in (None, "retrieval"):
+        report["retrieval"] = bench_retrieval(args.quick)
+        save()
+        print("retrieval done", flush=True)
+    if args.only in (None, "shipped"):
+        report["shipped_retrieval"] = bench_shipped_retrieval()
+        save()
     print(render(report))
     print(f"\nwritten: {out.relative_to(ROOT)}")
 
