@@ -184,6 +184,10 @@ KV_CREDENTIALS_KEY = env_secret("KV_CREDENTIALS_KEY", default="")
 KV_CREDENTIALS_OLD_KEYS = env_list("KV_CREDENTIALS_OLD_KEYS", default=[])
 # Company name in automatic answers and on invoice copies (no automatic answer without it).
 KV_COMPANY_NAME = env_str("KV_COMPANY_NAME", default="")
+# Knowledge base: the sentence encoder of the article index ("use": fast, default; "e5") and the
+# help centre's search limit per client address and minute (each search embeds the query).
+KV_KB_EMBEDDER = env_str("KV_KB_EMBEDDER", default="use")
+KV_HELP_SEARCH_PER_MINUTE = env_int("KV_HELP_SEARCH_PER_MINUTE", default=30)
 # Customer portal: magic-link lifetime and request limits (per e-mail address / per client address).
 KV_PORTAL_LINK_MINUTES = env_int("KV_PORTAL_LINK_MINUTES", default=15)
 KV_PORTAL_LINKS_PER_ADDRESS = env_int("KV_PORTAL_LINKS_PER_ADDRESS", default=5)

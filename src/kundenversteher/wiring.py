@@ -46,6 +46,9 @@ PERIODIC_JOBS: list[PeriodicSpec] = [
         "intake_mail.send_due_outbound", "kundenversteher.intake.mail.tasks.send_due_outbound", 60
     ),
     PeriodicSpec(
+        "knowledge.reindex_stale", "kundenversteher.knowledge.tasks.reindex_stale_articles", 3600
+    ),
+    PeriodicSpec(
         "lib.recover_stale_tasks", "kundenversteher.lib.tasks.recover_stale_tasks_task", 300
     ),
 ]

@@ -200,11 +200,10 @@ def test_attachments_of_internal_notes_are_not_downloadable(
     assert clara.get(f"/portal/anliegen/{case.number}/anhang/{hidden.pk}/").status_code == 404
 
 
-def test_the_help_page_has_a_slot_for_the_help_centre(db: None, client: Client) -> None:
+def test_the_help_page_is_the_help_centre(db: None, client: Client) -> None:
     html = client.get("/portal/hilfe/").content.decode()
 
-    assert "<h1>Hilfe</h1>" in html
-    assert "Hier entsteht unser Hilfe-Center" in html
+    assert "<h1>Hilfe-Center</h1>" in html
     assert 'aria-current="page"' in html
 
 

@@ -34,7 +34,7 @@ from tests.workspace.case_view_factories import make_understanding
 
 # URL names that are public on purpose (no login): the portal's login flow, help and contact.
 PUBLIC = {"portal:login", "portal:login-confirm", "portal:logout", "portal:help", "portal:home"}
-PUBLIC_PREFIXES = ("portal:contact",)
+PUBLIC_PREFIXES = ("portal:contact", "portal:help")
 NOT_FOUND_NUMBER = "KV-2026-999999"
 NOT_FOUND_ID = 987_654_321
 

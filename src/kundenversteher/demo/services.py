@@ -67,6 +67,7 @@ from kundenversteher.demo.texts.generator import CITIES, FIRST_NAMES, LAST_NAMES
 from kundenversteher.events.models import Event
 from kundenversteher.intake.mail.models import OutboundMail
 from kundenversteher.intake.models import InboundMessage, InboundStep, MessageIdIndex
+from kundenversteher.knowledge.automation.models import AutomationDecision
 
 Progress = Callable[[str], None]
 
@@ -751,8 +752,9 @@ def reset_demo() -> dict[str, int]:
             deleted["events.Event"] = cursor.rowcount
         # Children before parents; Customer and Product last (PROTECTed by the rows above).
         models: tuple[Any, ...] = (
-            UnderstandingCorrection, Macro, Message.mentions.through, AgentProfile.teams.through,
-            Attachment, SLAAlert, RoutingDecision, CaseLink, Message, Case, CaseNumberCounter,
+            AutomationDecision, UnderstandingCorrection, Macro, Message.mentions.through,
+            AgentProfile.teams.through, Attachment, SLAAlert, RoutingDecision, CaseLink, Message,
+            Case, CaseNumberCounter,
             RoutingRule, AgentSkill, AgentProfile, SLAPolicy, ClosedDay, BusinessCalendar, Team,
             Skill, Invoice, OrderLine, Order, Contract, Device, StockItem, CustomerIdentity,
             Customer, Product, Organisation,

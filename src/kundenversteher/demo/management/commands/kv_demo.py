@@ -20,6 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from kundenversteher.demo import company, inbox, services
+from kundenversteher.demo.automation import DEMO_INTENTS, enable_demo_automation
+from kundenversteher.demo.knowledge import load_articles
 from kundenversteher.intake.letters import drop_folder
 
 
@@ -73,6 +75,14 @@ class Command(BaseCommand):
         has_model = (Path(settings.KV_MODEL_DIR) / "intents" / "report.json").is_file()
         if not (options["no_train"] or (report.already_loaded and has_model)):
             self._train(seed=seed, samples=options["train_samples"])
+        # Articles are embedded by the worker (reindex tasks); automatic answers go live for the
+        # standard intents before the inbox arrives, so Clara's question is answered at once.
+        added = load_articles()
+        enable_demo_automation()
+        self.stdout.write(
+            f"Wissensdatenbank: {added} neue Artikel. Automatische Antworten live für: "
+            + ", ".join(DEMO_INTENTS)
+        )
         # After training: the worker then understands the demo inbox with the company's model.
         if not options["no_inbox"]:
             result = inbox.fill_inbox(seed=seed)
@@ -98,6 +108,7 @@ class Command(BaseCommand):
         lines = (
             f"  Posteingang (Mitarbeitende): {base}{reverse('workspace:inbox')}",
             f"  Kontaktformular: {base}{reverse('portal:contact')}",
+            f"  Hilfe-Center: {base}{reverse('portal:help')}",
             f"  Kundenportal (clara): {base}{reverse('portal:login')} – {login_mail}",
             f"  Briefe/Scans (PDF, Bilder) einwerfen in: {drop_folder()}",
             f"  Echte Postfächer: Admin → E-Mail-Postfächer ({base}{mailboxes})",
