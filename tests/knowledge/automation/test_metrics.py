@@ -122,3 +122,18 @@ def test_the_periodic_job_computes_today_and_the_reopen_window(db):
     stat = AutomationDailyStat.objects.get()
     assert stat.decided == 1
     assert stat.day == timezone.localtime(today.created_at, metrics.BERLIN).date()
+
+
+def test_shadow_mode_measures_the_precision_to_expect(db):
+    agent = make_agent("anna", teams=[], role="admin")
+    rows = [make_decided_case(shadow=True, now=NOW)[1] for _ in range(4)]
+    correct_understanding(case_id=rows[0].case_id, field="intent", value="invoice_copy", by=agent)
+
+    metrics.compute(first=DAY, last=DAY, window_days=7, now=NOW)
+
+    stat = AutomationDailyStat.objects.get()
+    assert (stat.would_auto_answer, stat.shadow_corrected, stat.auto_answered) == (4, 1, 0)
+    assert stat.shadow_precision == 3 / 4
+    assert stat.precision is None
+    [summary] = automation_summary(DAY, DAY, by=())
+    assert summary.shadow_precision == 3 / 4

@@ -110,6 +110,7 @@ class AutomationDailyStatAdmin(admin.ModelAdmin[AutomationDailyStat]):
         "not_helped",
         "precision",
         "automation_rate",
+        "shadow_precision",
     )
     list_filter = ("intent", "channel")
     date_hierarchy = "day"

@@ -40,6 +40,7 @@ class _Counts:
     reopened: int = 0
     not_helped: int = 0
     corrected: int = 0
+    shadow_corrected: int = 0
 
 
 def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -69,7 +70,12 @@ def compute(*, first: date, last: date, window_days: int, now: datetime | None =
             "created_at",
         )
     )
-    sent_cases = {r.case_id for r in rows if r.sent_message_id is not None}
+    # Cases whose answer (sent, or in shadow mode would-be) an agent's intent correction judges.
+    sent_cases = {
+        r.case_id
+        for r in rows
+        if r.sent_message_id is not None or (r.action == Action.AUTO_ANSWER and r.shadow)
+    }
     corrections: dict[int, list[datetime]] = defaultdict(list)
     for case_id, created_at in UnderstandingCorrection.objects.filter(
         case_id__in=sent_cases, field=UnderstandingCorrection.Field.INTENT
@@ -85,6 +91,8 @@ def compute(*, first: date, last: date, window_days: int, now: datetime | None =
             c.standard += 1
         if row.action == Action.AUTO_ANSWER and row.shadow:
             c.would_auto_answer += 1
+            if any(at >= row.created_at for at in corrections.get(row.case_id, ())):
+                c.shadow_corrected += 1
         elif row.action == Action.SUGGEST:
             c.suggested += 1
         elif row.action == Action.ROUTE:
@@ -117,6 +125,7 @@ def compute(*, first: date, last: date, window_days: int, now: datetime | None =
                     reopened=c.reopened,
                     not_helped=c.not_helped,
                     corrected=c.corrected,
+                    shadow_corrected=c.shadow_corrected,
                 )
                 for (day, intent, channel), c in sorted(counts.items())
             ]

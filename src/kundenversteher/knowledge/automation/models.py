@@ -160,6 +160,11 @@ class AutomationDailyStat(models.Model):
     reopened = models.PositiveIntegerField(_("wieder eröffnet"), default=0)
     not_helped = models.PositiveIntegerField(_("hat nicht geholfen"), default=0)
     corrected = models.PositiveIntegerField(_("Absicht korrigiert"), default=0)
+    # Shadow mode: would-be answers whose intent an agent corrected (the answer would have been
+    # wrong) — the precision to expect before switching on.
+    shadow_corrected = models.PositiveIntegerField(
+        _("im Schattenmodus: Absicht korrigiert"), default=0
+    )
     computed_at = models.DateTimeField(_("berechnet am"))
 
     class Meta:
@@ -182,6 +187,13 @@ class AutomationDailyStat(models.Model):
             return None
         good = self.auto_answered - self.not_helped - self.corrected
         return max(good, 0) / self.auto_answered
+
+    @property
+    def shadow_precision(self) -> float | None:
+        """Would-be answers whose intent no agent corrected / would-be answers (shadow mode)."""
+        if not self.would_auto_answer:
+            return None
+        return max(self.would_auto_answer - self.shadow_corrected, 0) / self.would_auto_answer
 
     @property
     def automation_rate(self) -> float | None:

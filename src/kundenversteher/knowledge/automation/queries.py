@@ -183,6 +183,7 @@ _SUMMED = (
     "reopened",
     "not_helped",
     "corrected",
+    "shadow_corrected",
 )
 
 

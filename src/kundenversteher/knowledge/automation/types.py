@@ -142,6 +142,14 @@ class SummaryRow:
     reopened: int
     not_helped: int
     corrected: int
+    shadow_corrected: int = 0
+
+    @property
+    def shadow_precision(self) -> float | None:
+        """Shadow mode: would-be answers whose intent no agent corrected / would-be answers."""
+        if not self.would_auto_answer:
+            return None
+        return max(self.would_auto_answer - self.shadow_corrected, 0) / self.would_auto_answer
 
     @property
     def precision(self) -> float | None:
