@@ -194,11 +194,16 @@ def attention_cases(
 ) -> list[AttentionCase]:
     """Cases needing a supervisor: SLA breached, then due soon, then unassigned (oldest first)."""
     scope = _scope([t.pk for t in teams], include_unrouted=include_unrouted)
+    # The rows show team and assignee, never the customer: no customer join and instances.
+    slim = ("team", "assignee")
     # Each list is read only up to the places still free: the same result as reading ``limit``
     # of each and cutting, without loading (and later dropping) up to 200 rows more. A list cut
     # short leaves no place free, so the exclusions of the next list stay complete.
     breached = list(
-        list_cases(user=user, sla="breached", now=now, ordering="due").filter(scope)[:limit]
+        list_cases(user=user, sla="breached", now=now, ordering="due")
+        .select_related(None)
+        .select_related(*slim)
+        .filter(scope)[:limit]
     )
     due: list[Case] = []
     if len(breached) < limit:
@@ -206,6 +211,8 @@ def attention_cases(
             list_cases(
                 user=user, sla="due", now=now, due_within_minutes=due_minutes, ordering="due"
             )
+            .select_related(None)
+            .select_related(*slim)
             .filter(scope)
             .exclude(pk__in=[c.pk for c in breached])[: limit - len(breached)]
         )
@@ -213,9 +220,9 @@ def attention_cases(
     if len(breached) + len(due) < limit:
         seen = {c.pk for c in breached} | {c.pk for c in due}
         unassigned = list(
-            list_cases(
-                user=user, status=list(ACTIVE_STATUSES), unassigned=True, ordering="created"
-            )
+            list_cases(user=user, status=list(ACTIVE_STATUSES), unassigned=True, ordering="created")
+            .select_related(None)
+            .select_related(*slim)
             .filter(scope)
             .exclude(pk__in=seen)[: limit - len(breached) - len(due)]
         )

@@ -11,9 +11,8 @@ from urllib.parse import quote
 from django import template
 from django.http import QueryDict
 from django.urls import NoReverseMatch, get_urlconf, reverse
-from django.utils import dateformat
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -204,102 +203,95 @@ def case_url_for(number: str) -> str:
     return _reverse_or_empty("workspace:case", number=number) or f"/cases/{number}/"
 
 
-def _date(value: datetime, fmt: str) -> str:
-    return dateformat.format(localtime(value), fmt)
+def _iso(value: datetime) -> str:
+    # The "date" filter's "c" (ISO 8601) in the current time zone.
+    return localtime(value).isoformat()
+
+
+def _local(value: datetime, fmt: str) -> str:
+    # strftime equivalents of the templates' "d.m.y H:i" / "d.m. H:i" (digits only).
+    return localtime(value).strftime(fmt)
 
 
 def _display(labels: dict[str, str], value: str) -> str:
     return labels.get(value, value)
 
 
+def _holder(case: Case, nobody: str) -> str:
+    assignee = case.assignee
+    if assignee is None:
+        return f'<span class="muted">{nobody}</span>'
+    return escape(assignee.get_full_name() or assignee.get_username())
+
+
+def _url(case: Case) -> str:
+    # quote() as reverse() does it, then escaped as the template's autoescape did.
+    return escape(
+        _case_url_pattern(get_urlconf()).replace(
+            "KV-0000-000000", quote(case.number, safe=URL_SAFE)
+        )
+    )
+
+
 def render_case_row(case: Case, now: datetime) -> SafeString:
-    """The inbox's ``<tr>`` for one case (same markup the former row template produced)."""
+    """The inbox's ``<tr>`` for one case (same markup the former row template produced).
+
+    Plain f-strings with explicit ``escape()`` of every value that is not ours: format_html
+    costs twice as much for 30 values per row."""
     labels = _row_labels(get_language())
     sla = sla_state(case, now)
-    # quote() as reverse() does it; format_html escapes the result as the template did.
-    url = _case_url_pattern(get_urlconf()).replace(
-        "KV-0000-000000", quote(case.number, safe=URL_SAFE)
-    )
-    pk = case.pk
+    url = _url(case)
+    pk = int(case.pk)
+    number = escape(case.number)
     intent = (
-        format_html(' <span class="intent">{}</span>', labels.intents.get(case.intent, case.intent))
+        f' <span class="intent">{escape(labels.intents.get(case.intent, case.intent))}</span>'
         if case.intent
         else ""
     )
     customer = case.customer
     who = (
-        format_html("{} {}", customer.first_name, customer.last_name)
+        f"{escape(customer.first_name)} {escape(customer.last_name)}"
         if customer is not None
-        else format_html('<span class="muted">{}</span>', labels.unknown)
-    )
-    assignee = case.assignee
-    holder = (
-        escape(assignee.get_full_name() or assignee.get_username())
-        if assignee is not None
-        else format_html('<span class="muted">{}</span>', labels.nobody)
+        else f'<span class="muted">{escape(labels.unknown)}</span>'
     )
     team = case.team
     due = "—"
     if sla.due is not None:
         badge = {
-            "breached": format_html(' <span class="badge sla-breached">{}</span>', labels.breached),
-            "due": format_html(' <span class="badge sla-due">{}</span>', labels.due_soon),
-            "paused": format_html(' <span class="badge sla-paused">{}</span>', labels.paused),
+            "breached": f' <span class="badge sla-breached">{escape(labels.breached)}</span>',
+            "due": f' <span class="badge sla-due">{escape(labels.due_soon)}</span>',
+            "paused": f' <span class="badge sla-paused">{escape(labels.paused)}</span>',
         }.get(sla.state, "")
-        due = format_html(
-            '<time datetime="{}">{}</time>{}',
-            _date(sla.due, "c"),
-            _date(sla.due, "d.m. H:i"),
-            badge,
-        )
-    state = f" sla-{sla.state}" if sla.state else ""
-    return format_html(
+        due = f'<time datetime="{_iso(sla.due)}">{_local(sla.due, "%d.%m. %H:%M")}</time>{badge}'
+    state = f" sla-{escape(sla.state)}" if sla.state else ""
+    priority = escape(case.priority)
+    status = escape(case.status)
+    select = escape(labels.select % {"number": case.number})
+    return mark_safe(  # noqa: S308 - every value above is escaped or our own markup
         "\n"
-        '<tr id="case-row-{pk}" class="case-row priority-{priority}{state}"\n'
-        '    data-kv-row data-case-id="{pk}" data-href="{url}" tabindex="-1">\n'
-        '  <td class="col-select"><input type="checkbox" name="case" value="{pk}" data-kv-select\n'
-        '      id="select-{pk}" aria-label="{select}"></td>\n'
-        '  <td data-label="{l_number}"><a class="case-link" href="{url}">{number}</a></td>\n'
-        '  <td data-label="{l_subject}" class="subject">{subject}{intent}</td>\n'
-        '  <td data-label="{l_customer}">{who}</td>\n'
-        '  <td data-label="{l_status}"><span class="badge status-{status}">{status_label}'
-        "</span></td>\n"
-        '  <td data-label="{l_priority}"><span class="badge priority-{priority}">'
-        "{priority_label}</span></td>\n"
-        '  <td data-label="{l_channel}" class="col-channel">{channel_label}</td>\n'
-        '  <td data-label="{l_team}">{team}</td>\n'
-        '  <td data-label="{l_assignee}">{holder}</td>\n'
-        '  <td data-label="{l_received}"><time datetime="{received_iso}">{received}</time></td>\n'
-        '  <td data-label="{l_due}">{due}</td>\n'
-        "</tr>\n",
-        pk=pk,
-        priority=case.priority,
-        state=state,
-        url=url,
-        select=labels.select % {"number": case.number},
-        number=case.number,
-        subject=case.subject,
-        intent=intent,
-        who=who,
-        status=case.status,
-        status_label=_display(labels.statuses, case.status),
-        priority_label=_display(labels.priorities, case.priority),
-        channel_label=_display(labels.channels, case.channel),
-        team=(team.name or "—") if team is not None else "—",
-        holder=holder,
-        received_iso=_date(case.received_at, "c"),
-        received=_date(case.received_at, "d.m.y H:i"),
-        due=due,
-        l_number=labels.number,
-        l_subject=labels.subject,
-        l_customer=labels.customer,
-        l_status=labels.status,
-        l_priority=labels.priority,
-        l_channel=labels.channel,
-        l_team=labels.team,
-        l_assignee=labels.assignee,
-        l_received=labels.received,
-        l_due=labels.due,
+        f'<tr id="case-row-{pk}" class="case-row priority-{priority}{state}"\n'
+        f'    data-kv-row data-case-id="{pk}" data-href="{url}" tabindex="-1">\n'
+        f'  <td class="col-select"><input type="checkbox" name="case" value="{pk}" data-kv-select\n'
+        f'      id="select-{pk}" aria-label="{select}"></td>\n'
+        f'  <td data-label="{escape(labels.number)}"><a class="case-link" href="{url}">'
+        f"{number}</a></td>\n"
+        f'  <td data-label="{escape(labels.subject)}" class="subject">{escape(case.subject)}'
+        f"{intent}</td>\n"
+        f'  <td data-label="{escape(labels.customer)}">{who}</td>\n'
+        f'  <td data-label="{escape(labels.status)}"><span class="badge status-{status}">'
+        f"{escape(_display(labels.statuses, case.status))}</span></td>\n"
+        f'  <td data-label="{escape(labels.priority)}"><span class="badge priority-{priority}">'
+        f"{escape(_display(labels.priorities, case.priority))}</span></td>\n"
+        f'  <td data-label="{escape(labels.channel)}" class="col-channel">'
+        f"{escape(_display(labels.channels, case.channel))}</td>\n"
+        f'  <td data-label="{escape(labels.team)}">'
+        f"{escape((team.name or '—') if team is not None else '—')}</td>\n"
+        f'  <td data-label="{escape(labels.assignee)}">'
+        f"{_holder(case, escape(labels.nobody))}</td>\n"
+        f'  <td data-label="{escape(labels.received)}"><time datetime="{_iso(case.received_at)}">'
+        f"{_local(case.received_at, '%d.%m.%y %H:%M')}</time></td>\n"
+        f'  <td data-label="{escape(labels.due)}">{due}</td>\n'
+        "</tr>\n"
     )
 
 
@@ -314,69 +306,44 @@ def render_attention_row(item: Any, now: datetime, warning_minutes: int) -> Safe
     labels = _row_labels(get_language())
     case = item.case
     sla = sla_state(case, now, warning_minutes)
-    url = _case_url_pattern(get_urlconf()).replace(
-        "KV-0000-000000", quote(case.number, safe=URL_SAFE)
-    )
     if item.breached:
-        reason = format_html(
-            '<span class="badge sla-breached">{}</span>\n              ', labels.sla_breached
+        reason = (
+            f'<span class="badge sla-breached">{escape(labels.sla_breached)}</span>\n              '
         )
     elif item.due_soon:
-        reason = format_html(
-            '<span class="badge sla-due">{}</span>\n              ', labels.due_soon
-        )
+        reason = f'<span class="badge sla-due">{escape(labels.due_soon)}</span>\n              '
     else:
-        reason = format_html('<span class="badge">{}</span>', labels.not_assigned)
-    assignee = case.assignee
-    holder = (
-        escape(assignee.get_full_name() or assignee.get_username())
-        if assignee is not None
-        else format_html('<span class="muted">{}</span>', labels.nobody)
-    )
+        reason = f'<span class="badge">{escape(labels.not_assigned)}</span>'
     due = (
-        format_html(
-            '<time datetime="{}">{}</time>', _date(sla.due, "c"), _date(sla.due, "d.m. H:i")
-        )
+        f'<time datetime="{_iso(sla.due)}">{_local(sla.due, "%d.%m. %H:%M")}</time>'
         if sla.due is not None
         else "—"
     )
     team = case.team
-    return format_html(
+    pk = int(case.pk)
+    return mark_safe(  # noqa: S308 - every value above is escaped or our own markup
         "\n"
-        '          <tr class="case-row{breached}" data-case-id="{pk}">\n'
+        f'          <tr class="case-row{" sla-breached" if item.breached else ""}"'
+        f' data-case-id="{pk}">\n'
         '            <td class="col-select">\n'
-        '              <input type="checkbox" name="case" value="{pk}" id="reassign-{pk}"\n'
-        '                     aria-label="{select}">\n'
-        '              <input type="hidden" name="version-{pk}" value="{version}">\n'
+        f'              <input type="checkbox" name="case" value="{pk}" id="reassign-{pk}"\n'
+        f'                     aria-label="{escape(labels.select % {"number": case.number})}">\n'
+        f'              <input type="hidden" name="version-{pk}" value="{int(case.version)}">\n'
         "            </td>\n"
-        '            <td data-label="{l_number}"><a class="case-link" href="{url}">{number}</a>'
-        "</td>\n"
-        '            <td data-label="{l_subject}" class="subject">{subject}</td>\n'
-        '            <td data-label="{l_reason}">\n'
-        "              {reason}\n"
+        f'            <td data-label="{escape(labels.number)}"><a class="case-link"'
+        f' href="{_url(case)}">{escape(case.number)}</a></td>\n'
+        f'            <td data-label="{escape(labels.subject)}" class="subject">'
+        f"{escape(case.subject)}</td>\n"
+        f'            <td data-label="{escape(labels.reason)}">\n'
+        f"              {reason}\n"
         "            </td>\n"
-        '            <td data-label="{l_team}">{team}</td>\n'
-        '            <td data-label="{l_assignee}">{holder}</td>\n'
-        '            <td data-label="{l_due}">{due}</td>\n'
+        f'            <td data-label="{escape(labels.team)}">'
+        f"{escape((team.name or '—') if team is not None else '—')}</td>\n"
+        f'            <td data-label="{escape(labels.assignee)}">'
+        f"{_holder(case, escape(labels.nobody))}</td>\n"
+        f'            <td data-label="{escape(labels.due)}">{due}</td>\n'
         "          </tr>\n"
-        "          ",
-        breached=" sla-breached" if item.breached else "",
-        pk=case.pk,
-        select=labels.select % {"number": case.number},
-        version=case.version,
-        url=url,
-        number=case.number,
-        subject=case.subject,
-        reason=reason,
-        team=(team.name or "—") if team is not None else "—",
-        holder=holder,
-        due=due,
-        l_number=labels.number,
-        l_subject=labels.subject,
-        l_reason=labels.reason,
-        l_team=labels.team,
-        l_assignee=labels.assignee,
-        l_due=labels.due,
+        "          "
     )
 
 
