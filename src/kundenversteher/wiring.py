@@ -15,6 +15,9 @@ from kundenversteher.intake.mail import queries as mail_queries
 from kundenversteher.intake.mail import tasks as mail_tasks
 from kundenversteher.intake.mail.privacy import MailPrivacyProvider
 from kundenversteher.intake.privacy import IntakePrivacyProvider
+from kundenversteher.knowledge.automation import queries as automation_queries
+from kundenversteher.knowledge.automation import tasks as automation_tasks
+from kundenversteher.knowledge.automation.privacy import AutomationPrivacyProvider
 from kundenversteher.lib.periodic import PeriodicSpec
 from kundenversteher.privacy.registry import register_provider
 
@@ -26,8 +29,18 @@ REACTIONS: dict[str, list[Reaction]] = {
         Guarded(mail_tasks.send_case_reply, wanted=mail_queries.any_sending_mailbox)
     ],
     # A new e-mail case is acknowledged with its number where the mailbox asks for it.
+    # (Not when the automatic answer itself goes out: send_acknowledgement checks the event.)
+    # A reply to an automatic answer is reviewed: "did not help" escalates to a person.
     "intake.processed": [
-        Guarded(mail_tasks.send_acknowledgement, wanted=mail_queries.any_acknowledging_mailbox)
+        Guarded(mail_tasks.send_acknowledgement, wanted=mail_queries.any_acknowledging_mailbox),
+        Guarded(
+            automation_tasks.review_reply_on_processed,
+            wanted=automation_queries.any_automatic_answer,
+        ),
+    ],
+    # A decision to answer automatically is carried out (live mode only; shadow records only).
+    "automation.decided": [
+        Guarded(automation_tasks.auto_answer_on_decided, wanted=automation_queries.automation_live)
     ],
 }
 
@@ -49,6 +62,11 @@ PERIODIC_JOBS: list[PeriodicSpec] = [
         "knowledge.reindex_stale", "kundenversteher.knowledge.tasks.reindex_stale_articles", 3600
     ),
     PeriodicSpec(
+        "knowledge_automation.compute_daily_stats",
+        "kundenversteher.knowledge.automation.tasks.compute_daily_stats",
+        3600,
+    ),
+    PeriodicSpec(
         "lib.recover_stale_tasks", "kundenversteher.lib.tasks.recover_stale_tasks_task", 300
     ),
 ]
@@ -60,3 +78,4 @@ def install() -> None:
     register_provider("cases", CasesPrivacyProvider())
     register_provider("intake", IntakePrivacyProvider())
     register_provider("intake_mail", MailPrivacyProvider())
+    register_provider("knowledge_automation", AutomationPrivacyProvider())

@@ -14,6 +14,7 @@ from kundenversteher.intake import pipeline
 from kundenversteher.intake.models import InboundMessage, InboundState
 from kundenversteher.intake.services import remember_message_id
 from kundenversteher.intake.tasks import process_inbound, requeue_stale_inbound_task
+from kundenversteher.knowledge.automation.models import AutomationDecision
 from tests.customers.factories import make_customer, make_order
 from tests.intake.factories import make_config, make_mail, receive_mail, run
 
@@ -62,6 +63,7 @@ def test_a_mail_opens_a_case_with_understanding_identity_and_steps(db):
         ("identify", "ok"),
         ("enrich", "skipped"),
         ("thread", "ok"),
+        ("decide", "ok"),
         ("file", "ok"),
     ]
     event = Event.objects.get(kind="intake.processed")
@@ -75,6 +77,10 @@ def test_a_mail_opens_a_case_with_understanding_identity_and_steps(db):
         "automatic": "",
         "language": "de",
         "to_address": "anna.schmidt@example.de",
+        # No intent model in this test: the decision is to route, nothing is sent.
+        "automation": "route",
+        "automation_decision_id": AutomationDecision.objects.get().pk,
+        "automation_sends": False,
     }
 
 

@@ -21,9 +21,12 @@ from tests.intake.factories import make_mail, receive_mail, run
 # reaction guards (webhooks on every event, mailboxes on message_added/intake.processed).
 # Was 56 before the performance pass (step rows one INSERT each, re-reads after routing and
 # filing, savepoints). 32 since "no intent model" files an empty intent (no skill lookup).
-NEW_MAIL_QUERIES = 32
+# +6 for the decide step: the automation mode read, the decision row, the automation.decided
+# event and its guards (webhooks, live automation), and the automatic-answer guard on
+# intake.processed.
+NEW_MAIL_QUERIES = 38
 # Same frame, but the case is found by In-Reply-To, locked once and gets the message.
-REPLY_QUERIES = 21
+REPLY_QUERIES = 27
 
 
 def _company() -> None:
@@ -45,7 +48,7 @@ def test_a_new_mail_from_a_known_customer_is_filed_and_routed_in_a_fixed_number_
 
     assert outcome.new_case is True
     assert Message.objects.get(pk=outcome.message_id).case.assignee.username == "tom"  # type: ignore[union-attr]
-    assert InboundStep.objects.filter(inbound_id=inbound_id).count() == 6
+    assert InboundStep.objects.filter(inbound_id=inbound_id).count() == 7
     assert len(queries) == NEW_MAIL_QUERIES
 
 

@@ -50,7 +50,7 @@ def test_erasure_deletes_the_original_and_keeps_the_dedupe_skeleton(
     refetched = receive_mail(make_mail(message_id="<a2@example.de>"))
 
     inbound.refresh_from_db()
-    assert changed == 1 + 6  # the row and its six steps
+    assert changed == 1 + 7  # the row and its seven steps
     assert again == 0
     assert not path.exists()
     assert (inbound.raw_path, inbound.meta, inbound.filename) == ("", {}, "")

@@ -246,7 +246,7 @@ def test_a_customer_recognised_only_by_a_number_in_the_text_gets_no_automatic_an
 
 
 def test_channels_without_a_way_back_get_a_draft_only():
-    for channel in ("letter", "fax", "phone", "web_form"):
+    for channel in ("letter", "fax", "phone", "device"):
         decision = decide(
             make_understanding(),
             known_customer(),
@@ -255,6 +255,18 @@ def test_channels_without_a_way_back_get_a_draft_only():
         )
         assert decision.action is Action.SUGGEST, channel
         assert decision.reasons[0].code == "channel_no_answer"
+
+
+def test_mail_and_the_contact_form_are_answered_automatically():
+    # The contact form asks for the address the answer is mailed to.
+    for channel in ("email", "web_form"):
+        decision = decide(
+            make_understanding(),
+            known_customer(),
+            new_case(channel=channel),
+            settings=make_policy(),
+        )
+        assert decision.action is Action.AUTO_ANSWER, channel
 
 
 def test_a_follow_up_in_a_running_case_is_suggested_only():

@@ -90,13 +90,16 @@ def _domain(address: str) -> str:
 
 
 def queue_reply(*, case_message_id: int) -> Queued:
-    """Queue an agent's e-mail reply (a ``cases.Message`` outbound on channel email)."""
+    """Queue an agent's e-mail reply (a ``cases.Message`` outbound on channel email or web_form)."""
     message = (
         Message.objects.select_related("case", "case__customer").filter(pk=case_message_id).first()
     )
     if message is None:
         return Queued(None, "message not found")
-    if message.direction != Message.Direction.OUTBOUND or message.channel != "email":
+    if message.direction != Message.Direction.OUTBOUND or message.channel not in {
+        "email",
+        "web_form",  # the contact form asks for the address answers go to
+    }:
         return Queued(None, "not an outbound e-mail")
     case: Case = message.case
     inbound = queries.last_inbound_mail_of_case(case_id=case.pk)

@@ -70,14 +70,15 @@ def inbound_mail_headers(*, inbound_id: int) -> InboundMailHeaders | None:
 
 
 def last_inbound_mail_of_case(*, case_id: int) -> InboundMailHeaders | None:
-    """The customer's latest e-mail in this case (the one an answer replies to)."""
+    """The customer's latest e-mail in this case (the one an answer replies to); a web-form
+    submission is stored as an e-mail with the sender's address, so it is answered the same way."""
     refs = (
         Message.objects.filter(
             case_id=case_id,
             direction=Message.Direction.INBOUND,
             raw_ref__startswith=RAW_REF_PREFIX,
         )
-        .filter(Q(channel=Channel.EMAIL) | Q(channel=""))
+        .filter(Q(channel__in=[Channel.EMAIL, Channel.WEB_FORM]) | Q(channel=""))
         .order_by("-created_at", "-id")
         .values_list("raw_ref", flat=True)
     )

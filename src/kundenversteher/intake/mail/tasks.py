@@ -76,7 +76,7 @@ def send_case_reply(event_id: int) -> str:
     if found is None:
         return "event not found"
     _event, data = found
-    if data.get("direction") != "outbound" or data.get("channel") != "email":
+    if data.get("direction") != "outbound" or data.get("channel") not in {"email", "web_form"}:
         return "not an outbound e-mail"
     queued = outbound.queue_reply(case_message_id=int(data["message_id"]))
     if queued.outbound_id is not None and not queued.reason:
@@ -93,6 +93,8 @@ def send_acknowledgement(event_id: int) -> str:
     event, data = found
     if data.get("automatic") or not data.get("new_case") or event.channel != "email":
         return "no acknowledgement wanted"
+    if data.get("automation_sends"):
+        return "answered automatically instead"
     if event.case_id is None or data.get("inbound_id") is None:
         return "no case"
     queued = outbound.queue_acknowledgement(

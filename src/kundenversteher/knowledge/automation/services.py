@@ -30,6 +30,7 @@ from kundenversteher.cases.types import AttachmentUpload
 from kundenversteher.events.services import record
 from kundenversteher.intelligence.types import Understanding
 from kundenversteher.knowledge import answers
+from kundenversteher.knowledge.answers import services as answer_services
 from kundenversteher.knowledge.automation import policy, queries
 from kundenversteher.knowledge.automation.errors import InvalidFeedbackLinkError
 from kundenversteher.knowledge.automation.models import (
@@ -367,6 +368,12 @@ def send_auto_answer(
             # Our own documents (invoice PDFs): the upload limit is for what customers send.
             max_attachment_bytes=max((len(u.content) for u in uploads), default=0) or None,
             now=now,
+        )
+        # What the answer confirmed is carried out in the same transaction (an address change).
+        answer_services.apply_answer_effects(
+            intent=row.intent,
+            customer_id=case.customer_id,
+            understanding=message["understanding"] if message else None,
         )
         case_services.change_status(case_id=case.pk, status=Status.RESOLVED, by=None, now=now)
         row.sent_message = outbound

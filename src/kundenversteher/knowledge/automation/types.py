@@ -68,10 +68,9 @@ class AutomationPolicy:
     negative_sentiment_below: float = -0.5
     repeated_contact_limit: int = 2  # this many earlier cases on the same topic = repeated
     escalate_tiers: frozenset[str] = frozenset({"vip", "premium"})
-    # Channels on which an automatic answer reaches the customer (by mail). Letters, faxes,
-    # phone notes and device alarms have no way back for it; the web form's reply goes out by
-    # mail only once intake.mail sends replies of web-form cases (then add "web_form").
-    answer_channels: frozenset[str] = frozenset({"email"})
+    # Channels on which an automatic answer reaches the customer (by mail; the contact form asks
+    # for the address). Letters, faxes, phone notes and device alarms have no way back for it.
+    answer_channels: frozenset[str] = frozenset({"email", "web_form"})
 
 
 @dataclass(frozen=True, slots=True)
