@@ -33,7 +33,12 @@ from kundenversteher.cases import services
 from kundenversteher.cases.access import role_of
 from kundenversteher.cases.errors import CaseError
 from kundenversteher.cases.models import AgentProfile, Case, Role, Team
-from kundenversteher.cases.queries import count_open_by_agent, list_cases
+from kundenversteher.cases.queries import (
+    count_open_by_agent,
+    list_cases,
+    sla_breached_q,
+    sla_due_q,
+)
 from kundenversteher.cases.states import ACTIVE_STATUSES, Status
 from kundenversteher.workspace import presence
 
@@ -111,6 +116,9 @@ def team_queues(
     """Active cases per team: by status, unassigned, SLA breached and due soon."""
     scope = _scope([t.pk for t in teams], include_unrouted=include_unrouted)
     waiting = [Status.WAITING_CUSTOMER.value, Status.WAITING_THIRD_PARTY.value]
+    # One query: the SLA columns are conditional counts over the same active cases (the clock
+    # runs unless paused), as cases.queries.list_cases(sla=…) defines them.
+    running = Q(sla_paused_at__isnull=True)
     rows = {
         row["team_id"]: row
         for row in Case.objects.visible_to(user)
@@ -121,19 +129,15 @@ def team_queues(
             open=Count("id", filter=Q(status=Status.OPEN.value)),
             waiting=Count("id", filter=Q(status__in=waiting)),
             unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            breached=Count("id", filter=running & sla_breached_q(now)),
+            due=Count(
+                "id",
+                filter=running & sla_due_q(now, now + timedelta(minutes=due_minutes)),
+            ),
             total=Count("id"),
         )
         .order_by()
     }
-
-    def per_team(sla: str) -> dict[int | None, int]:
-        qs = list_cases(user=user, sla=sla, now=now, due_within_minutes=due_minutes).filter(scope)
-        return {
-            row["team_id"]: row["n"]
-            for row in qs.values("team_id").annotate(n=Count("id")).order_by()
-        }
-
-    breached, due = per_team("breached"), per_team("due")
     entries: list[tuple[int | None, str, bool]] = [(t.pk, t.name, t.restricted) for t in teams]
     if include_unrouted:
         entries.append((None, _("Ohne Team"), False))
@@ -149,8 +153,8 @@ def team_queues(
                 open=row.get("open", 0),
                 waiting=row.get("waiting", 0),
                 unassigned=row.get("unassigned", 0),
-                breached=breached.get(team_id, 0),
-                due_soon=due.get(team_id, 0),
+                breached=row.get("breached", 0),
+                due_soon=row.get("due", 0),
                 total=row.get("total", 0),
             )
         )
