@@ -200,3 +200,57 @@ def test_training_report_lists_threshold_support_precision_and_coverage_per_inte
         assert set(row) == {"threshold", "support", "precision", "coverage", "source"}
         assert row["threshold"] == loaded.fast_thresholds.for_intent(intent)
         assert row["threshold"] >= loaded.fast_thresholds.out_of_scope
+
+
+def test_stage1_gate_ignores_intents_the_embedding_model_holds_to_a_stricter_threshold() -> None:
+    quick = np.array([[0.99, 0.01], [0.02, 0.98], [0.95, 0.05], [0.9, 0.1]])
+    fast = np.array([[0.97, 0.03], [0.2, 0.8], [0.96, 0.04], [0.9, 0.1]])
+    truth = ["a", "b", "a", "a"]
+    # "b" needs 0.9 in the embedding model, more than its global 0.5: the second row (stage 1
+    # sure of "b", the embedding model unsure) would otherwise force the gate above 0.98.
+    fast_thresholds = _Thresholds(
+        automation=0.5, per_intent={"b": IntentThreshold(0.9, 20, 0.95, 0.5, "intent")}
+    )
+
+    options = IntentOptions(quick_agreement=0.999)
+    without = _choose_quick_gate(
+        (quick, LABELS, _Thresholds()),
+        (fast, LABELS, fast_thresholds, None),
+        truth,
+        oos_label=None,
+        options=options,
+    )
+    gate = _choose_quick_gate(
+        (quick, LABELS, _Thresholds()),
+        (fast, LABELS, fast_thresholds, None),
+        truth,
+        oos_label=None,
+        options=options,
+        intents=frozenset({"a"}),
+    )
+
+    assert without == 0.99
+    assert gate == 0.9
+
+
+def test_stage1_never_answers_an_intent_outside_its_allowed_set(model: IntentClassifier) -> None:
+    alone = model.stage1_answers(PROBE)
+    intents = [r.intent for r in model.predict(PROBE, use_stage1=False)]
+    restricted = IntentClassifier(
+        spec=model.spec,
+        options=model.options,
+        fast=model.fast,
+        fast_thresholds=model.fast_thresholds,
+        quick=model.quick,
+        quick_gate=model.quick_gate,
+        quick_intents=frozenset(),
+    )
+
+    assert alone.any()
+    assert not restricted.stage1_answers(PROBE).any()
+    assert [r.intent for r in restricted.predict(PROBE)] == intents
+    assert model.quick_intents == frozenset(
+        label
+        for label in model.labels
+        if model.fast_thresholds.for_intent(label) <= model.fast_thresholds.automation
+    )

@@ -410,6 +410,9 @@ class IntentClassifier:
     # Stage 1 of the fast path: TF-IDF only; answers alone when its probability >= quick_gate.
     quick: _Stage | None = field(default=None, repr=False)
     quick_gate: float = 2.0  # > 1: stage 1 never answers alone
+    # Intents stage 1 may answer alone: those whose per-intent threshold in the embedding stage
+    # is not stricter than its global one. None (also artefacts from before): every intent.
+    quick_intents: frozenset[str] | None = None
     oos_label: str | None = None  # the learnt out-of-scope class, if any
 
     @property
@@ -454,7 +457,7 @@ class IntentClassifier:
             specs.append(("quick", TFIDF_SPEC))
         if self.options.cascade:
             specs.append(("heavy", HEAVY_SPEC))
-        self.quick, self.quick_gate = None, 2.0
+        self.quick, self.quick_gate, self.quick_intents = None, 2.0, None
         fast_val: tuple[FloatArray, FloatArray | None] | None = None
         if validation is None:
             fit_rows, val_rows = _carve(rows, labels, self.options)
@@ -504,12 +507,14 @@ class IntentClassifier:
                 if self.fast is None or fast_val is None:  # "fast" is always the first stage
                     raise RuntimeError("fast stage missing")
                 self.quick = stage
+                self.quick_intents = _quick_intents(self.fast_thresholds, self.fast.labels)
                 self.quick_gate = _choose_quick_gate(
                     (probs, stage.labels, thresholds),
                     (fast_val[0], self.fast.labels, self.fast_thresholds, fast_val[1]),
                     validation.labels,
                     oos_label=learnt_oos,
                     options=self.options,
+                    intents=self.quick_intents,
                 )
             else:
                 self.heavy, self.heavy_thresholds = stage, thresholds
@@ -556,8 +561,16 @@ class IntentClassifier:
         if quick is None or self.quick_gate > 1.0 or not texts:
             return np.zeros(len(texts), dtype=bool)
         probs = quick.probabilities(texts, languages=languages, embeddings=None)
-        best, _predicted, oos_won = _in_scope_view(probs, quick.labels, quick.oos_label)
-        return np.asarray((best >= self.quick_gate) & ~oos_won, dtype=bool)
+        best, predicted, oos_won = _in_scope_view(probs, quick.labels, quick.oos_label)
+        return np.asarray(
+            (best >= self.quick_gate) & ~oos_won & self._quick_may_answer(predicted), dtype=bool
+        )
+
+    def _quick_may_answer(self, predicted: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
+        intents = getattr(self, "quick_intents", None)  # artefacts from before per-intent ones
+        if intents is None:
+            return np.ones(len(predicted), dtype=bool)
+        return np.array([str(label) in intents for label in predicted], dtype=bool)
 
     def predict(
         self,
@@ -580,13 +593,14 @@ class IntentClassifier:
         if use_stage1 and quick is not None and self.quick_gate <= 1.0:
             # Stage 1: n-grams only; sure answers need no embedding at all.
             quick_probs = quick.probabilities(texts, languages=languages, embeddings=None)
-            best, _predicted, oos_won = _in_scope_view(quick_probs, quick.labels, quick.oos_label)
+            best, predicted, oos_won = _in_scope_view(quick_probs, quick.labels, quick.oos_label)
+            may_answer = self._quick_may_answer(predicted)
             rest = []
             # Stage-1 answers are, by construction of the gate, above every threshold of
             # stage 1; the gate is the threshold that applied to them.
             sure = _Thresholds(automation=self.quick_gate)
             for i, p in enumerate(quick_probs):
-                if best[i] >= self.quick_gate and not oos_won[i]:
+                if best[i] >= self.quick_gate and not oos_won[i] and may_answer[i]:
                     results[i] = _result(p, None, quick, sure, self.version, "fast")
                 else:
                     rest.append(i)
@@ -634,6 +648,7 @@ def _choose_quick_gate(
     *,
     oos_label: str | None,
     options: IntentOptions,
+    intents: frozenset[str] | None = None,
 ) -> float:
     """The lowest stage-1 probability from which on, on validation data, stage 1's answers agree
     with the embedding model's decision (same intent, answered, not out of scope) at least
@@ -650,6 +665,8 @@ def _choose_quick_gate(
         f_answered &= fast_sims >= fast_thresholds.similarity
     truth = np.asarray(labels)
     q_best = np.where(q_oos, -1.0, q_best)  # stage 1 never answers what it calls out of scope
+    if intents is not None:  # nor an intent the embedding stage holds to a stricter threshold
+        q_best = np.where(np.isin(q_pred, sorted(intents)), q_best, -1.0)
     agree = (q_pred == f_pred) & f_answered
     order = np.argsort(-q_best, kind="stable")
     n = np.arange(1, len(order) + 1)
@@ -670,6 +687,16 @@ def _choose_quick_gate(
     if last + 1 < len(order) and float(q_best[order][last + 1]) == gate:
         gate = float(np.nextafter(gate, 2.0))
     return max(gate, quick_thresholds.automation, quick_thresholds.out_of_scope)
+
+
+def _quick_intents(thresholds: _Thresholds, labels: npt.NDArray[np.str_]) -> frozenset[str]:
+    """Intents stage 1 may answer alone: those the embedding stage does not hold to a stricter
+    threshold than its global one. For the stricter ones the embedding stage often stays unsure
+    where stage 1 is sure; letting them through would push the one gate up for every intent
+    (Banking77: stage 1 answered 21 % instead of 78 %)."""
+    return frozenset(
+        str(label) for label in labels if thresholds.for_intent(str(label)) <= thresholds.automation
+    )
 
 
 def _result(
