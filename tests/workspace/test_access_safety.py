@@ -32,8 +32,16 @@ from tests.cases.factories import Personas, make_customer, make_personas, make_r
 from tests.portal.factories import portal_login
 from tests.workspace.case_view_factories import make_understanding
 
-# URL names that are public on purpose (no login): the portal's login flow, help and contact.
-PUBLIC = {"portal:login", "portal:login-confirm", "portal:logout", "portal:help", "portal:home"}
+# URL names that are public on purpose (no login): the portal's login flow, help and contact, and
+# the signed "did not help" link of automatic answers (the token is the authorisation).
+PUBLIC = {
+    "portal:login",
+    "portal:login-confirm",
+    "portal:logout",
+    "portal:help",
+    "portal:home",
+    "portal:not_helped",
+}
 PUBLIC_PREFIXES = ("portal:contact", "portal:help")
 NOT_FOUND_NUMBER = "KV-2026-999999"
 NOT_FOUND_ID = 987_654_321
