@@ -158,9 +158,17 @@ def test_results_carry_the_threshold_that_applied_and_unsure_follows_it(
         assert r.unsure == (r.probability < r.threshold or r.out_of_scope)
 
 
+def _familiar_probe() -> list[str]:
+    """Training texts: the only ones a tiny, honestly calibrated model is sure enough of for
+    stage 1 to answer alone."""
+    texts, _labels = make_intent_examples()
+    return [*PROBE, *texts[::3]]
+
+
 def test_stage1_answers_report_the_gate_as_their_threshold(model: IntentClassifier) -> None:
-    alone = model.stage1_answers(PROBE)
-    results = model.predict(PROBE)
+    probe = _familiar_probe()
+    alone = model.stage1_answers(probe)
+    results = model.predict(probe)
 
     assert alone.any()
     for answered_alone, r in zip(alone, results, strict=True):
@@ -198,8 +206,9 @@ def test_training_report_lists_threshold_support_precision_and_coverage_per_inte
     assert set(per_intent) == set(loaded.labels)
     for intent, row in per_intent.items():
         assert set(row) == {"threshold", "support", "precision", "coverage", "source"}
-        assert row["threshold"] == loaded.fast_thresholds.for_intent(intent)
-        assert row["threshold"] >= loaded.fast_thresholds.out_of_scope
+        # The report rounds to 6 decimals (float noise of the encoder between runs).
+        assert row["threshold"] == round(loaded.fast_thresholds.for_intent(intent), 6)
+        assert row["threshold"] >= round(loaded.fast_thresholds.out_of_scope, 6)
 
 
 def test_stage1_gate_ignores_intents_the_embedding_model_holds_to_a_stricter_threshold() -> None:
@@ -234,8 +243,9 @@ def test_stage1_gate_ignores_intents_the_embedding_model_holds_to_a_stricter_thr
 
 
 def test_stage1_never_answers_an_intent_outside_its_allowed_set(model: IntentClassifier) -> None:
-    alone = model.stage1_answers(PROBE)
-    intents = [r.intent for r in model.predict(PROBE, use_stage1=False)]
+    probe = _familiar_probe()
+    alone = model.stage1_answers(probe)
+    intents = [r.intent for r in model.predict(probe, use_stage1=False)]
     restricted = IntentClassifier(
         spec=model.spec,
         options=model.options,
@@ -247,8 +257,8 @@ def test_stage1_never_answers_an_intent_outside_its_allowed_set(model: IntentCla
     )
 
     assert alone.any()
-    assert not restricted.stage1_answers(PROBE).any()
-    assert [r.intent for r in restricted.predict(PROBE)] == intents
+    assert not restricted.stage1_answers(probe).any()
+    assert [r.intent for r in restricted.predict(probe)] == intents
     assert model.quick_intents == frozenset(
         label
         for label in model.labels

@@ -19,7 +19,7 @@ from tests.customers.factories import (
 )
 
 # Every registered provider reports; those without data about this customer erase nothing.
-NOTHING = {"cases": 0, "customers": 0, "intake": 0, "intake_mail": 0}
+NOTHING = {"cases": 0, "customers": 0, "intake": 0, "intake_mail": 0, "knowledge_automation": 0}
 
 
 @pytest.fixture

@@ -122,12 +122,15 @@ def train_intents(
     steps.update(1)
     summary: dict[str, Any] = {
         **metrics.summary(),
-        "automation_threshold": model.fast_thresholds.automation,
-        "out_of_scope_threshold": model.fast_thresholds.out_of_scope,
+        # Rounded: the embedding encoder's float noise (~1e-9) would otherwise make two runs with
+        # the same seed report different thresholds.
+        "automation_threshold": round(model.fast_thresholds.automation, 6),
+        "out_of_scope_threshold": round(model.fast_thresholds.out_of_scope, 6),
         # Per intent: automation threshold, validation support, precision and coverage; source
         # "global" = too few validation messages, the global threshold applies.
         "intent_thresholds": {
-            intent: asdict(chosen) for intent, chosen in model.intent_thresholds().items()
+            intent: {**asdict(chosen), "threshold": round(chosen.threshold, 6)}
+            for intent, chosen in model.intent_thresholds().items()
         },
         # Stage 1 (TF-IDF only) answers alone from this probability on; > 1: never.
         "stage1_gate": model.quick_gate,

@@ -10,6 +10,8 @@ CORES: dict[str, tuple[str, ...]] = {
         "Has order #{order} been shipped yet?",
         "I'm still waiting for the spare parts from order {order} ({part}).",
         "I never received a shipping confirmation for order {order}.",
+        "Where is my order {order}? I placed it on {date}.",
+        "I ordered a {product} {days} days ago. Where is my order {order}?",
     ),
     "delivery_date": (
         "When will the {product} from order {order} be delivered?",
