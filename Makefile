@@ -69,6 +69,7 @@ bench: install ## all benchmarks (long)
 	$(BIN)/python benchmarks/foundation.py
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/ui.py
+	$(BIN)/python benchmarks/automation.py
 
 format: install
 	$(BIN)/ruff format src tests benchmarks
