@@ -38,7 +38,9 @@ class AutomationSettingsAdmin(AuditedModelAdmin[AutomationSettings]):
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not AutomationSettings.objects.exists()
+        # The one row is created on first read (the list below): never offer an add form, which
+        # would answer 403 once the list was opened (the admin index showed the link before).
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
