@@ -30,8 +30,7 @@ CORES: dict[str, tuple[str, ...]] = {
         # The most common way to ask (and the demo inbox's first story); without it the demo
         # model learnt "wo bleibt …" only from delivery-date mails.
         "wo bleibt meine Bestellung {order}? Ich habe sie am {date} aufgegeben.",
-        "wo bleibt eigentlich meine Bestellung {order}? Der Monteur braucht die {product}"
-        " bald.",
+        "wo bleibt eigentlich meine Bestellung {order}? Der Monteur braucht die {product} bald.",
         "ich habe vor {days} Tagen eine {product} bestellt. Wo bleibt meine Bestellung {order}?",
     ),
     "delivery_date": (
