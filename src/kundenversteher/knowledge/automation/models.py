@@ -108,7 +108,7 @@ class AutomationDecision(models.Model):
     shadow = models.BooleanField(_("Schattenmodus"), default=False)
     intent = models.CharField(_("Absicht"), max_length=64, blank=True, db_index=True)
     channel = models.CharField(_("Kanal"), max_length=16, blank=True)
-    confidence = models.FloatField(_("Sicherheit"), null=True, blank=True)
+    confidence = models.FloatField(pgettext_lazy("Konfidenz", "Sicherheit"), null=True, blank=True)
     threshold = models.FloatField(_("Schwelle"), null=True, blank=True)
     # Whether the intent had an answer template: the denominator of the automation rate.
     standard = models.BooleanField(_("Standardanfrage"), default=False)
